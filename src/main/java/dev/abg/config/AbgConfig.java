@@ -1,0 +1,59 @@
+package dev.abg.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The settings of agent-bill-guard, read from {@code agentbillguard.yaml} (or {@code --config FILE}, or {@code ABG_CONFIG}),
+ * with the seed's flat keys unchanged. {@link ConfigLoader} turns the raw keys into this record and names the key of any bad
+ * value. The README's configuration table is the reference for each key.
+ *
+ * @param budgets           {@code session_budget_usd}, {@code daily_budget_usd}, {@code warn_at}, {@code block_on_limit}
+ * @param upstreamAnthropic {@code upstream_anthropic}: base URL of the Anthropic API, without {@code /v1}
+ * @param upstreamOpenai    {@code upstream_openai}: base URL of the OpenAI API, without {@code /v1}
+ * @param bind              {@code bind}: the address to listen on (default loopback)
+ * @param port              {@code port}: the port to listen on (default 8788)
+ * @param dbPath            {@code db_path}: the SQLite ledger (default {@code ./data/abg.db})
+ * @param ledgerFile        {@code ledger_file}: optional JSONL ledger, one line per settled request
+ * @param timezone          {@code timezone}: the zone in which the daily budget's day starts (default: the system's)
+ * @param adminToken        {@code admin_token}: bearer token for {@code /abg/**}; required when {@code bind} is not loopback
+ * @param limits            request and upstream limits ({@code max_body_mb}, {@code upstream_connect_timeout_ms},
+ *                          {@code upstream_idle_timeout_s})
+ * @param pricing           {@code pricing.<model>.<field>} overrides of the built-in price table, keys without the
+ *                          {@code pricing.} prefix
+ */
+public record AbgConfig(
+    BudgetSettings budgets,
+    URI upstreamAnthropic,
+    URI upstreamOpenai,
+    String bind,
+    int port,
+    Path dbPath,
+    Optional<Path> ledgerFile,
+    ZoneId timezone,
+    Optional<String> adminToken,
+    Limits limits,
+    Map<String, String> pricing) {
+
+  /**
+   * @param maxBodyBytes   largest request body accepted on a billed route
+   * @param connectTimeout time allowed to connect to an upstream
+   * @param idleTimeout    longest silence allowed from an upstream while a response is awaited or streams
+   */
+  public record Limits(long maxBodyBytes, Duration connectTimeout, Duration idleTimeout) {
+  }
+
+  /** The configuration as a log line, the admin token masked. */
+  public String describe() {
+    return "session_budget_usd=" + budgets.sessionBudgetUsd() + " daily_budget_usd=" + budgets.dailyBudgetUsd()
+        + " warn_at=" + budgets.warnAt() + " block_on_limit=" + budgets.blockOnLimit()
+        + " upstream_anthropic=" + upstreamAnthropic + " upstream_openai=" + upstreamOpenai
+        + " bind=" + bind + " port=" + port + " db_path=" + dbPath + " ledger_file=" + ledgerFile.map(Path::toString).orElse("-")
+        + " timezone=" + timezone + " admin_token=" + adminToken.map(t -> "<masked>").orElse("-")
+        + " pricing_overrides=" + pricing.size();
+  }
+}

@@ -1,0 +1,275 @@
+package dev.abg.proxy;
+
+import java.time.Clock;
+
+import dev.abg.proxy.tap.TapSnapshot;
+import dev.abg.proxy.tap.UsageTap;
+import dev.abg.proxy.tap.UsageTaps;
+import dev.abg.spend.LedgerRow;
+import dev.abg.spend.Outcome;
+import dev.abg.spend.Provider;
+import dev.abg.spend.Reservation;
+import dev.abg.spend.SpendService;
+import dev.abg.spend.Standing;
+import dev.abg.spend.Usage;
+import io.quarkus.logging.Log;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+
+/**
+ * One admitted, billed request on its way through: sends the body upstream, streams the response back unbuffered while
+ * the usage tap reads it, meters what it has consumed against the session, and settles it exactly once — on the
+ * upstream's end, on an upstream failure, or when the agent goes away (then the upstream connection is closed too).
+ *
+ * <p>The end of the response is released only after the ledger row has committed, so a client that received a complete
+ * response can count on its row. A streamed response is never held back; for a plain JSON body the last chunk waits for
+ * the commit.
+ */
+final class BilledExchange {
+
+  private final HttpServerRequest in;
+  private final HttpServerResponse out;
+  private final Endpoint endpoint;
+  private final RequestFacts facts;
+  private final long bodyBytes;
+  private final Reservation reservation;
+  private final Standing standing;
+  private final SpendService spend;
+  private final UpstreamClient upstream;
+  private final Clock clock;
+  private final Context context;
+
+  private HttpClientRequest upstreamRequest;
+  private HttpClientResponse upstreamResponse;
+  private UsageTap tap;
+  private boolean eventStream;
+  private Usage metered = Usage.NONE;
+  private Buffer held;
+  private Integer upstreamStatus;
+  private String requestId;
+  /** The exchange has started to finish (settlement under way): nothing more is forwarded or settled. */
+  private boolean finishing;
+
+  BilledExchange(HttpServerRequest in, Endpoint endpoint, RequestFacts facts, long bodyBytes, Reservation reservation, Standing standing,
+                 SpendService spend, UpstreamClient upstream, Clock clock) {
+    this.in = in;
+    this.out = in.response();
+    this.endpoint = endpoint;
+    this.facts = facts;
+    this.bodyBytes = bodyBytes;
+    this.reservation = reservation;
+    this.standing = standing;
+    this.spend = spend;
+    this.upstream = upstream;
+    this.clock = clock;
+    this.context = Vertx.currentContext();
+  }
+
+  void start(String pathAndQuery, Buffer body) {
+    out.closeHandler(v -> clientGone());
+    upstream.open(in, endpoint.provider, pathAndQuery, true).onComplete(opened -> {
+      if (opened.failed()) {
+        failBeforeResponse(opened.cause());
+        return;
+      }
+      upstreamRequest = opened.result();
+      if (finishing) {
+        upstreamRequest.reset();
+        return;
+      }
+      upstreamRequest.send(body).onComplete(sent -> {
+        if (sent.failed()) {
+          failBeforeResponse(sent.cause());
+        } else {
+          onResponse(sent.result());
+        }
+      });
+    });
+  }
+
+  private void onResponse(HttpClientResponse response) {
+    if (finishing) {
+      response.request().reset();
+      return;
+    }
+    upstreamResponse = response;
+    upstreamStatus = response.statusCode();
+    requestId = firstNonNull(response.getHeader("request-id"), response.getHeader("x-request-id"));
+    String contentType = response.getHeader("content-type");
+    eventStream = contentType != null && contentType.startsWith("text/event-stream");
+    tap = UsageTaps.create(endpoint.tapKind, eventStream);
+    out.setStatusCode(response.statusCode());
+    if (response.statusMessage() != null) {
+      out.setStatusMessage(response.statusMessage());
+    }
+    Hop.copy(response.headers(), out.headers());
+    AbgHeaders.put(out, standing);
+    String length = response.getHeader("content-length");
+    if (length != null && !eventStream) {
+      out.putHeader("content-length", length);
+    } else {
+      out.setChunked(true);
+    }
+    response.handler(this::onChunk);
+    response.exceptionHandler(this::onUpstreamBroke);
+    response.endHandler(v -> onUpstreamEnd());
+  }
+
+  private void onChunk(Buffer chunk) {
+    if (finishing) {
+      return;
+    }
+    tap.feed(chunk);
+    meter();
+    if (eventStream) {
+      forward(chunk);
+    } else {
+      if (held != null) {
+        forward(held);
+      }
+      held = chunk;
+    }
+  }
+
+  private void forward(Buffer chunk) {
+    out.write(chunk);
+    if (out.writeQueueFull()) {
+      upstreamResponse.pause();
+      out.drainHandler(v -> upstreamResponse.resume());
+    }
+  }
+
+  private void meter() {
+    Usage now = tap.snapshot().usage();
+    if (!now.equals(metered)) {
+      metered = now;
+      spend.meter(reservation, modelOf(tap.snapshot()), now);
+    }
+  }
+
+  private void onUpstreamEnd() {
+    if (finishing) {
+      return;
+    }
+    finishing = true;
+    tap.end();
+    settle(false).whenComplete((row, err) -> context.runOnContext(v -> {
+      if (held != null) {
+        out.write(held);
+        held = null;
+      }
+      if (!out.ended() && !out.closed()) {
+        out.end();
+      }
+    }));
+  }
+
+  /** The upstream connection broke or went silent after the response started. */
+  private void onUpstreamBroke(Throwable cause) {
+    if (finishing) {
+      return;
+    }
+    finishing = true;
+    tap.end();
+    Log.debugf("upstream broke mid-response for session %s: %s", standing.sessionId(), cause.toString());
+    ProxyFailure failure = ProxyFailure.upstream(cause, upstream.base(endpoint.provider).toString());
+    settle(false).whenComplete((row, err) -> context.runOnContext(v -> {
+      if (out.ended() || out.closed()) {
+        return;
+      }
+      if (eventStream) {
+        out.write(midStreamError(failure.getMessage()));
+        out.end();
+      } else {
+        out.reset();
+      }
+    }));
+  }
+
+  private Buffer midStreamError(String message) {
+    if (endpoint.provider == Provider.ANTHROPIC) {
+      return ErrorResponses.anthropicErrorEvent("api_error", message);
+    }
+    return endpoint == Endpoint.OPENAI_RESPONSES
+        ? ErrorResponses.openAiFailedEvent(tap.snapshot().responseId(), message)
+        : ErrorResponses.openAiChatErrorChunk(message);
+  }
+
+  /** No response arrived: the upstream could not be reached, timed out, or the agent left first. */
+  private void failBeforeResponse(Throwable cause) {
+    if (finishing) {
+      return;
+    }
+    finishing = true;
+    ProxyFailure failure = ProxyFailure.upstream(cause, upstream.base(endpoint.provider).toString());
+    Log.debugf("no upstream response for session %s: %s", standing.sessionId(), failure.getMessage());
+    settle(false).whenComplete((row, err) -> context.runOnContext(v -> {
+      AbgHeaders.put(out, standing);
+      ErrorResponses.send(in, endpoint.provider, failure);
+    }));
+  }
+
+  /** The agent closed the connection before the response ended: stop the upstream and bill what was consumed. */
+  private void clientGone() {
+    if (finishing) {
+      return;
+    }
+    finishing = true;
+    if (upstreamRequest != null) {
+      upstreamRequest.reset();
+    }
+    if (tap != null) {
+      tap.end();
+    }
+    settle(false);
+  }
+
+  private java.util.concurrent.CompletionStage<?> settle(boolean cutOff) {
+    TapSnapshot s = tap == null ? null : tap.snapshot();
+    Usage usage;
+    LedgerRow.UsageSource source;
+    if (s != null && s.usageReported()) {
+      usage = s.usage();
+      source = LedgerRow.UsageSource.REPORTED;
+    } else if (upstreamStatus != null && upstreamStatus >= 400) {
+      // an error answer: the upstream bills nothing for it
+      usage = s == null ? Usage.NONE : s.usage();
+      source = LedgerRow.UsageSource.REPORTED;
+    } else if (s == null) {
+      // nothing came back; if the request may have reached the upstream, bill its input as estimated (never free)
+      usage = upstreamRequest == null ? Usage.NONE : new Usage(inputEstimate(), 0, 0, 0, 0, 0, 0);
+      source = upstreamRequest == null ? LedgerRow.UsageSource.REPORTED : LedgerRow.UsageSource.ESTIMATED;
+    } else {
+      Usage withOutput = s.usageWithEstimate();
+      usage = s.inputReported() ? withOutput : new Usage(Math.max(withOutput.inputTokens(), inputEstimate()), withOutput.cacheWrite5mTokens(),
+          withOutput.cacheWrite1hTokens(), withOutput.cacheReadTokens(), withOutput.cachedInputTokens(), withOutput.outputTokens(),
+          withOutput.reasoningTokens());
+      source = LedgerRow.UsageSource.ESTIMATED;
+    }
+    Outcome outcome = new Outcome(s == null ? null : modelOf(s), usage, source, upstreamStatus, requestId, cutOff, clock.instant());
+    return spend.settle(reservation, outcome).whenComplete((row, err) -> {
+      if (err != null) {
+        Log.errorf("[abg] LEDGER the row of a %s request of session %s was not committed: %s", endpoint.provider.wireName(), standing.sessionId(),
+            err.getMessage());
+      }
+    });
+  }
+
+  /** A conservative input estimate from the request's size: about four bytes of JSON per token. */
+  private long inputEstimate() {
+    return Math.max(1, bodyBytes / 4);
+  }
+
+  private String modelOf(TapSnapshot s) {
+    return s.model() != null && !s.model().isBlank() ? s.model() : facts.model();
+  }
+
+  private static String firstNonNull(String a, String b) {
+    return a != null ? a : b;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.abg.proxy;
+
+import dev.abg.proxy.tap.TapKind;
+import dev.abg.spend.Provider;
+
+/** The routes of design.md's table: which upstream, whether billed, and which usage tap reads the response. */
+enum Endpoint {
+  ANTHROPIC_MESSAGES(Provider.ANTHROPIC, TapKind.ANTHROPIC_MESSAGES),
+  ANTHROPIC_COUNT_TOKENS(Provider.ANTHROPIC, null),
+  OPENAI_RESPONSES(Provider.OPENAI, TapKind.OPENAI_RESPONSES),
+  OPENAI_CHAT(Provider.OPENAI, TapKind.OPENAI_CHAT),
+  /** {@code GET /v1/responses} with {@code Upgrade: websocket}: answered 426 so that Codex falls back to HTTP at once. */
+  OPENAI_RESPONSES_WEBSOCKET(Provider.OPENAI, null),
+  ANTHROPIC_OTHER(Provider.ANTHROPIC, null),
+  OPENAI_OTHER(Provider.OPENAI, null);
+
+  final Provider provider;
+  /** The tap of a billed route; null for a route that is passed through unbilled. */
+  final TapKind tapKind;
+
+  Endpoint(Provider provider, TapKind tapKind) {
+    this.provider = provider;
+    this.tapKind = tapKind;
+  }
+
+  boolean billed() {
+    return tapKind != null;
+  }
+
+  /**
+   * @param method    the HTTP method
+   * @param apiPath   the path from {@code /v1} on, without the query
+   * @param prefix    the provider named by an {@code /anthropic} or {@code /openai} prefix, or null
+   * @param anthropicHeaders the request carries {@code anthropic-version} or {@code x-api-key}
+   * @param websocket the request asks for {@code Upgrade: websocket}
+   */
+  static Endpoint of(String method, String apiPath, Provider prefix, boolean anthropicHeaders, boolean websocket) {
+    boolean post = "POST".equals(method);
+    switch (apiPath) {
+      case "/v1/messages":
+        if (post) {
+          return ANTHROPIC_MESSAGES;
+        }
+        break;
+      case "/v1/messages/count_tokens":
+        if (post) {
+          return ANTHROPIC_COUNT_TOKENS;
+        }
+        break;
+      case "/v1/responses":
+        if (post) {
+          return OPENAI_RESPONSES;
+        }
+        if ("GET".equals(method) && websocket) {
+          return OPENAI_RESPONSES_WEBSOCKET;
+        }
+        break;
+      case "/v1/chat/completions":
+        if (post) {
+          return OPENAI_CHAT;
+        }
+        break;
+      default:
+        break;
+    }
+    Provider provider = prefix != null ? prefix : anthropicHeaders ? Provider.ANTHROPIC : Provider.OPENAI;
+    return provider == Provider.ANTHROPIC ? ANTHROPIC_OTHER : OPENAI_OTHER;
+  }
+}

@@ -1,0 +1,60 @@
+package dev.abg.proxy;
+
+/**
+ * A failure the proxy answers itself, carrying its status and kind; {@link ErrorResponses} turns it into the provider's
+ * error shape. This is the one place where failures get their HTTP status.
+ */
+final class ProxyFailure extends RuntimeException {
+
+  /** What went wrong, each with its status and its Anthropic error type. */
+  enum Kind {
+    BAD_REQUEST(400, "invalid_request_error"),
+    NOT_FOUND(404, "not_found_error"),
+    TOO_LARGE(413, "request_too_large"),
+    /** A budget block: 402 for Anthropic clients; 400 for OpenAI clients (the status Codex does not retry). */
+    BUDGET(402, "billing_error"),
+    UPSTREAM_UNREACHABLE(502, "api_error"),
+    UPSTREAM_TIMEOUT(504, "timeout_error"),
+    INTERNAL(500, "api_error");
+
+    final int status;
+    final String anthropicType;
+
+    Kind(int status, String anthropicType) {
+      this.status = status;
+      this.anthropicType = anthropicType;
+    }
+  }
+
+  final Kind kind;
+
+  ProxyFailure(Kind kind, String message) {
+    super(message, null, false, false);
+    this.kind = kind;
+  }
+
+  static ProxyFailure badRequest(String message) {
+    return new ProxyFailure(Kind.BAD_REQUEST, message);
+  }
+
+  static ProxyFailure notFound(String message) {
+    return new ProxyFailure(Kind.NOT_FOUND, message);
+  }
+
+  static ProxyFailure budget(String message) {
+    return new ProxyFailure(Kind.BUDGET, message);
+  }
+
+  /** Maps an exception from the upstream connection to a failure with a message the agent can show. */
+  static ProxyFailure upstream(Throwable cause, String upstream) {
+    if (cause instanceof ProxyFailure failure) {
+      return failure;
+    }
+    String what = cause.getClass().getSimpleName();
+    String detail = cause.getMessage() == null ? what : cause.getMessage();
+    if (cause instanceof java.util.concurrent.TimeoutException || what.contains("Timeout") || detail.contains("timed out")) {
+      return new ProxyFailure(Kind.UPSTREAM_TIMEOUT, "abg: the upstream " + upstream + " did not answer in time (" + Texts.clip(detail, 160) + ")");
+    }
+    return new ProxyFailure(Kind.UPSTREAM_UNREACHABLE, "abg: cannot reach the upstream " + upstream + " (" + Texts.clip(detail, 160) + ")");
+  }
+}

@@ -1,0 +1,133 @@
+package dev.abg.proxy;
+
+import java.time.Clock;
+
+import jakarta.inject.Singleton;
+
+import dev.abg.config.AbgConfig;
+import dev.abg.spend.Admission;
+import dev.abg.spend.BudgetDecision;
+import dev.abg.spend.Provider;
+import dev.abg.spend.SpendService;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Where every proxied request goes: path → route → (billed) body facts → session → admission → upstream, or a
+ * provider-shaped answer when anything refuses it. Runs on the event loop and never blocks.
+ */
+@Singleton
+class ProxyHandler {
+
+  private final SpendService spend;
+  private final UpstreamClient upstream;
+  private final Clock clock;
+  private final long maxBodyBytes;
+
+  ProxyHandler(SpendService spend, UpstreamClient upstream, Clock clock, AbgConfig config) {
+    this.spend = spend;
+    this.upstream = upstream;
+    this.clock = clock;
+    this.maxBodyBytes = config.limits().maxBodyBytes();
+  }
+
+  void handle(HttpServerRequest in) {
+    Provider provider = in.headers().contains("anthropic-version") || in.headers().contains("x-api-key") ? Provider.ANTHROPIC : Provider.OPENAI;
+    try {
+      ProxyPath path = ProxyPath.parse(in.uri());
+      if (path.session() != null) {
+        SessionResolver.validated(path.session(), "the /s/{session} path prefix");
+      }
+      boolean websocket = "websocket".equalsIgnoreCase(in.getHeader("upgrade"));
+      Endpoint endpoint = Endpoint.of(in.method().name(), path.apiPath(), path.prefix(), provider == Provider.ANTHROPIC, websocket);
+      provider = endpoint.provider;
+      if (endpoint == Endpoint.OPENAI_RESPONSES_WEBSOCKET) {
+        in.response().setStatusCode(426).putHeader("content-type", "text/plain; charset=utf-8")
+            .end("abg: the Responses API over WebSocket is not proxied; use HTTP POST /v1/responses");
+        return;
+      }
+      if (!endpoint.billed()) {
+        String session = SessionResolver.resolve(path.session(), in.headers(), null);
+        PassThrough.forward(in, endpoint, path, spend.standing(session), upstream);
+        return;
+      }
+      Provider p = provider;
+      readBody(in).onComplete(read -> {
+        if (read.failed()) {
+          ProxyFailure failure = read.cause() instanceof ProxyFailure f ? f : ProxyFailure.badRequest("abg: the request body could not be read");
+          ErrorResponses.send(in, p, failure);
+          if (failure.kind == ProxyFailure.Kind.TOO_LARGE) {
+            in.connection().close();
+          }
+          return;
+        }
+        try {
+          billed(in, endpoint, path, read.result());
+        } catch (ProxyFailure failure) {
+          ErrorResponses.send(in, p, failure);
+        }
+      });
+    } catch (ProxyFailure failure) {
+      ErrorResponses.send(in, provider, failure);
+    }
+  }
+
+  private void billed(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body) {
+    RequestFacts facts = RequestFacts.parse(body);
+    String session = SessionResolver.resolve(path.session(), in.headers(), facts);
+    Admission admission = new Admission(session, Clients.agentId(in.headers()), Clients.detect(in.headers()), endpoint.provider, path.apiPath(),
+        facts.model(), clock.instant());
+    BudgetDecision decision = spend.admit(admission);
+    if (decision instanceof BudgetDecision.Denied denied) {
+      spend.recordBlock(admission, denied);
+      AbgHeaders.put(in.response(), denied.standing());
+      ErrorResponses.send(in, endpoint.provider, ProxyFailure.budget(denied.message()));
+      return;
+    }
+    BudgetDecision.Granted granted = (BudgetDecision.Granted) decision;
+    Buffer toSend = endpoint == Endpoint.OPENAI_CHAT && facts.stream() && !facts.includeUsage() ? RequestFacts.withIncludeUsage(body) : body;
+    new BilledExchange(in, endpoint, facts, body.length(), granted.reservation(), granted.standing(), spend, upstream, clock)
+        .start(path.upstreamPathAndQuery(), toSend);
+  }
+
+  /** Reads a billed request's body, refusing more than {@code max_body_mb} with 413 before buffering it. */
+  private Future<Buffer> readBody(HttpServerRequest in) {
+    Promise<Buffer> promise = Promise.promise();
+    String declared = in.getHeader("content-length");
+    long length = declared == null ? -1 : parseLength(declared);
+    if (length > maxBodyBytes) {
+      promise.fail(tooLarge());
+      return promise.future();
+    }
+    Buffer body = Buffer.buffer(length > 0 ? (int) length : 4096);
+    in.handler(chunk -> {
+      if (promise.future().isComplete()) {
+        return;
+      }
+      if (body.length() + chunk.length() > maxBodyBytes) {
+        promise.tryFail(tooLarge());
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    in.exceptionHandler(promise::tryFail);
+    in.endHandler(v -> promise.tryComplete(body));
+    in.resume();
+    return promise.future();
+  }
+
+  private ProxyFailure tooLarge() {
+    return new ProxyFailure(ProxyFailure.Kind.TOO_LARGE,
+        "abg: the request body is larger than max_body_mb (" + (maxBodyBytes / (1024 * 1024)) + " MB); raise max_body_mb in agentbillguard.yaml if needed");
+  }
+
+  private static long parseLength(String value) {
+    try {
+      return Long.parseLong(value.trim());
+    } catch (NumberFormatException e) {
+      throw ProxyFailure.badRequest("abg: bad content-length header");
+    }
+  }
+}

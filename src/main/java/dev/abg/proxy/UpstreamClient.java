@@ -1,0 +1,82 @@
+package dev.abg.proxy;
+
+import java.net.URI;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+
+import dev.abg.config.AbgConfig;
+import dev.abg.spend.Provider;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * The connection to the upstream APIs: one Vert.x HTTP client with a keep-alive pool, explicit connect and idle
+ * timeouts from the config, and no decompression (bytes pass through as the upstream sent them).
+ */
+@Singleton
+class UpstreamClient {
+
+  private final HttpClient client;
+  private final AbgConfig config;
+
+  UpstreamClient(Vertx vertx, AbgConfig config) {
+    this.config = config;
+    var options = new io.vertx.core.http.HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_1_1)
+        .setKeepAlive(true)
+        .setKeepAliveTimeout(60)
+        .setTcpNoDelay(true)
+        .setDecompressionSupported(false)
+        .setTryUseCompression(false)
+        .setConnectTimeout((int) config.limits().connectTimeout().toMillis())
+        .setForceSni(true)
+        .setVerifyHost(true);
+    this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
+  }
+
+  URI base(Provider provider) {
+    return provider == Provider.ANTHROPIC ? config.upstreamAnthropic() : config.upstreamOpenai();
+  }
+
+  /**
+   * Opens a request to the upstream with the client's end-to-end headers.
+   *
+   * @param identity ask for an uncompressed body (billed routes, so that the tap can read usage)
+   */
+  Future<HttpClientRequest> open(HttpServerRequest in, Provider provider, String pathAndQuery, boolean identity) {
+    URI base = base(provider);
+    boolean tls = "https".equals(base.getScheme());
+    int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
+    String basePath = base.getRawPath() == null ? "" : base.getRawPath();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    Hop.copy(in.headers(), headers);
+    if (identity) {
+      headers.set("accept-encoding", "identity");
+    }
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.valueOf(in.method().name()))
+        .setHost(base.getHost())
+        .setPort(port)
+        .setSsl(tls)
+        .setURI(basePath + pathAndQuery)
+        .setHeaders(headers)
+        .setConnectTimeout(config.limits().connectTimeout().toMillis())
+        .setIdleTimeout(config.limits().idleTimeout().toMillis());
+    headers.set("host", base.getPort() > 0 ? base.getHost() + ":" + base.getPort() : base.getHost());
+    return client.request(options);
+  }
+
+  @PreDestroy
+  void close() {
+    client.close();
+  }
+}

@@ -1,0 +1,13 @@
+package dev.abg.spend;
+
+import java.time.Instant;
+
+/**
+ * A request asking to be let through: who it belongs to and what it is.
+ *
+ * @param client   claude-code, codex or other
+ * @param endpoint the upstream path without query, e.g. {@code /v1/messages}
+ * @param model    the model the request names
+ */
+public record Admission(String sessionId, String agentId, String client, Provider provider, String endpoint, String model, Instant startedAt) {
+}

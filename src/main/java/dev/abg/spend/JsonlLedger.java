@@ -1,0 +1,96 @@
+package dev.abg.spend;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Set;
+
+import io.quarkus.logging.Log;
+
+/**
+ * The optional JSONL ledger ({@code ledger_file}): one line per settled request, appended after its row committed, a
+ * whole group of lines in one write. At start a torn last line (a crash in the middle of a write) is cut off, with a log
+ * line, so that readers never choke on it.
+ */
+final class JsonlLedger implements AutoCloseable {
+
+  private final Path path;
+  private final FileChannel channel;
+
+  JsonlLedger(Path path) throws IOException {
+    this.path = path;
+    Path dir = path.toAbsolutePath().getParent();
+    if (dir != null) {
+      Files.createDirectories(dir);
+    }
+    if (!Files.exists(path)) {
+      try {
+        Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException e) {
+        Files.createFile(path);
+      }
+    }
+    this.channel = FileChannel.open(path, Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ));
+    repairTornTail();
+    channel.position(channel.size());
+  }
+
+  private void repairTornTail() throws IOException {
+    long size = channel.size();
+    if (size == 0) {
+      return;
+    }
+    ByteBuffer one = ByteBuffer.allocate(1);
+    channel.read(one, size - 1);
+    if (one.get(0) == '\n') {
+      return;
+    }
+    long end = size - 1;
+    ByteBuffer chunk = ByteBuffer.allocate(8192);
+    long lastNewline = -1;
+    while (end >= 0 && lastNewline < 0) {
+      long start = Math.max(0, end - chunk.capacity() + 1);
+      chunk.clear().limit((int) (end - start + 1));
+      channel.read(chunk, start);
+      for (int i = chunk.position() - 1; i >= 0; i--) {
+        if (chunk.get(i) == '\n') {
+          lastNewline = start + i;
+          break;
+        }
+      }
+      end = start - 1;
+    }
+    long keep = lastNewline + 1;
+    channel.truncate(keep);
+    Log.warnf("[abg] LEDGER %s ended with a torn line (%d bytes after the last complete line, a crash mid-write): removed", path, size - keep);
+  }
+
+  void append(List<LedgerRow> rows) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    StringBuilder lines = new StringBuilder(rows.size() * 512);
+    for (LedgerRow row : rows) {
+      lines.append(JsonlLine.of(row)).append('\n');
+    }
+    ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+    try {
+      while (bytes.hasRemaining()) {
+        channel.write(bytes);
+      }
+    } catch (IOException e) {
+      Log.errorf("[abg] LEDGER cannot append %d line(s) to %s: %s (the SQLite ledger has them)", rows.size(), path, e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+}

@@ -1,0 +1,45 @@
+package dev.abg.spend;
+
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A write to the ledger, queued to the {@link LedgerWriter} in the order the in-memory books changed, and committed in a
+ * group with the writes queued beside it. {@link #done()} completes after the commit.
+ */
+sealed interface LedgerOp {
+
+  CompletableFuture<Long> done();
+
+  /** A session seen for the first time (or created through the admin API). */
+  record CreateSession(String id, String label, Long capMicros, Instant at, CompletableFuture<Long> done) implements LedgerOp {
+  }
+
+  /** A settled or blocked request: its ledger row, and the session's running totals. */
+  record InsertRequest(LedgerRow row, CompletableFuture<Long> done) implements LedgerOp {
+  }
+
+  /** A change to a session through the admin API, with its audit event. {@code capMicros} null = keep. */
+  record ChangeSession(String id, SessionChange change, String eventKind, String eventDetail, Instant at, CompletableFuture<Long> done)
+      implements LedgerOp {
+  }
+
+  /** A runtime setting kept across restarts, with its audit event. */
+  record PutSetting(String key, String value, String eventDetail, Instant at, CompletableFuture<Long> done) implements LedgerOp {
+  }
+
+  /** What an admin change does to the session row. */
+  sealed interface SessionChange {
+    record SetCap(Long capMicros) implements SessionChange {
+    }
+
+    record SetLabel(String label) implements SessionChange {
+    }
+
+    record Reset() implements SessionChange {
+    }
+
+    record Close() implements SessionChange {
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package dev.abg.spend;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+
+/** The SQL of the ledger's writes, kept standard enough to run on PostgreSQL too. */
+final class LedgerSql {
+
+  private static final String INSERT_REQUEST = """
+      INSERT INTO requests (started_at, ended_at, day, session_id, agent_id, client, provider, endpoint, model, priced_as,
+        price_fallback, input_tokens, output_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
+        cached_input_tokens, reasoning_tokens, cost_micros, session_total_micros, action, usage_source, price_version,
+        upstream_status, request_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+
+  private static final String ADD_TO_SESSION = """
+      UPDATE sessions SET spent_micros = spent_micros + ?, requests = requests + 1, last_seen = ? WHERE id = ?""";
+
+  private static final String CREATE_SESSION = """
+      INSERT INTO sessions (id, label, cap_micros, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
+
+  private static final String INSERT_EVENT = "INSERT INTO events (ts, session_id, kind, detail) VALUES (?, ?, ?, ?)";
+
+  private LedgerSql() {
+  }
+
+  static long insertRequest(Connection c, LedgerRow row) throws SQLException {
+    long id;
+    try (PreparedStatement ps = c.prepareStatement(INSERT_REQUEST, LedgerWriter.RETURN_KEYS)) {
+      int i = 1;
+      ps.setString(i++, row.startedAt().toString());
+      ps.setString(i++, row.endedAt().toString());
+      ps.setString(i++, row.day().toString());
+      ps.setString(i++, row.sessionId());
+      ps.setString(i++, row.agentId());
+      ps.setString(i++, row.client());
+      ps.setString(i++, row.provider().wireName());
+      ps.setString(i++, row.endpoint());
+      ps.setString(i++, row.model());
+      ps.setString(i++, row.pricedAs());
+      ps.setInt(i++, LedgerWriter.flag(row.priceFallback()));
+      Usage u = row.usage();
+      ps.setLong(i++, u.inputTokens());
+      ps.setLong(i++, u.outputTokens());
+      ps.setLong(i++, u.cacheWrite5mTokens());
+      ps.setLong(i++, u.cacheWrite1hTokens());
+      ps.setLong(i++, u.cacheReadTokens());
+      ps.setLong(i++, u.cachedInputTokens());
+      ps.setLong(i++, u.reasoningTokens());
+      ps.setLong(i++, row.costMicros());
+      ps.setLong(i++, row.sessionTotalMicros());
+      ps.setString(i++, row.action().wireName());
+      ps.setString(i++, row.usageSource().wireName());
+      ps.setString(i++, row.priceVersion());
+      if (row.upstreamStatus() == null) {
+        ps.setNull(i++, Types.INTEGER);
+      } else {
+        ps.setInt(i++, row.upstreamStatus());
+      }
+      ps.setString(i, row.requestId());
+      ps.executeUpdate();
+      id = LedgerWriter.generatedId(ps);
+    }
+    try (PreparedStatement ps = c.prepareStatement(ADD_TO_SESSION)) {
+      ps.setLong(1, row.costMicros());
+      ps.setString(2, row.endedAt().toString());
+      ps.setString(3, row.sessionId());
+      if (ps.executeUpdate() != 1) {
+        throw new SQLException("no session row for " + row.sessionId());
+      }
+    }
+    return id;
+  }
+
+  static long createSession(Connection c, LedgerOp.CreateSession op) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(CREATE_SESSION)) {
+      ps.setString(1, op.id());
+      ps.setString(2, op.label());
+      setNullableLong(ps, 3, op.capMicros());
+      ps.setString(4, op.at().toString());
+      ps.setString(5, op.at().toString());
+      if (ps.executeUpdate() == 0) {
+        return 0;
+      }
+    }
+    String detail = "{\"cap_micros\":" + op.capMicros() + ",\"label\":" + JsonText.quote(op.label()) + "}";
+    return insertEvent(c, op.at().toString(), op.id(), "session_created", detail);
+  }
+
+  static long changeSession(Connection c, LedgerOp.ChangeSession op) throws SQLException {
+    String sql;
+    LedgerOp.SessionChange change = op.change();
+    if (change instanceof LedgerOp.SessionChange.SetCap) {
+      sql = "UPDATE sessions SET cap_micros = ? WHERE id = ?";
+    } else if (change instanceof LedgerOp.SessionChange.SetLabel) {
+      sql = "UPDATE sessions SET label = ? WHERE id = ?";
+    } else if (change instanceof LedgerOp.SessionChange.Reset) {
+      sql = "UPDATE sessions SET spent_micros = 0, reset_after_id = (SELECT COALESCE(MAX(id), 0) FROM requests) WHERE id = ?";
+    } else {
+      sql = "UPDATE sessions SET closed = 1 WHERE id = ?";
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = 1;
+      if (change instanceof LedgerOp.SessionChange.SetCap setCap) {
+        setNullableLong(ps, i++, setCap.capMicros());
+      } else if (change instanceof LedgerOp.SessionChange.SetLabel setLabel) {
+        ps.setString(i++, setLabel.label());
+      }
+      ps.setString(i, op.id());
+      if (ps.executeUpdate() != 1) {
+        throw new SQLException("no session row for " + op.id());
+      }
+    }
+    return insertEvent(c, op.at().toString(), op.id(), op.eventKind(), op.eventDetail());
+  }
+
+  static long putSetting(Connection c, LedgerOp.PutSetting op) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")) {
+      ps.setString(1, op.key());
+      ps.setString(2, op.value());
+      ps.setString(3, op.at().toString());
+      ps.executeUpdate();
+    }
+    return insertEvent(c, op.at().toString(), null, "budgets_changed", op.eventDetail());
+  }
+
+  private static long insertEvent(Connection c, String ts, String sessionId, String kind, String detail) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT, LedgerWriter.RETURN_KEYS)) {
+      ps.setString(1, ts);
+      ps.setString(2, sessionId);
+      ps.setString(3, kind);
+      ps.setString(4, detail);
+      ps.executeUpdate();
+      return LedgerWriter.generatedId(ps);
+    }
+  }
+
+  private static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+    if (value == null) {
+      ps.setNull(index, Types.BIGINT);
+    } else {
+      ps.setLong(index, value);
+    }
+  }
+}

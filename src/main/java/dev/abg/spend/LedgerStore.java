@@ -1,0 +1,118 @@
+package dev.abg.spend;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Singleton;
+
+import org.flywaydb.core.Flyway;
+
+import dev.abg.config.AbgConfig;
+import io.quarkus.logging.Log;
+
+/**
+ * The SQLite ledger file: created owner-only, migrated by Flyway at start, and read back into the in-memory books.
+ */
+@Singleton
+public class LedgerStore {
+
+  private final DataSource dataSource;
+
+  LedgerStore(AbgConfig config, DataSource dataSource, Flyway flyway) {
+    this.dataSource = dataSource;
+    createOwnerOnly(config.dbPath());
+    var result = flyway.migrate();
+    Log.infof("[abg] ledger %s at schema version %s (%d migration(s) applied)", config.dbPath(),
+        flyway.info().current() == null ? "-" : flyway.info().current().getVersion(), result.migrationsExecuted);
+  }
+
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** The database file and its directory are created readable by the owner only; SQLite gives its WAL the same mode. */
+  static void createOwnerOnly(Path file) {
+    try {
+      Path dir = file.toAbsolutePath().getParent();
+      if (dir != null && !Files.isDirectory(dir)) {
+        try {
+          Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+          Files.createDirectories(dir);
+        }
+      }
+      if (!Files.exists(file)) {
+        try {
+          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+          Files.createFile(file);
+        } catch (FileAlreadyExistsException ignored) {
+          // created by someone else meanwhile: fine
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the ledger database " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  record StoredSession(String id, String label, Long capMicros, long spentMicros, long requests, boolean closed, Instant firstSeen,
+                       Instant lastSeen) {
+  }
+
+  List<StoredSession> loadSessions() {
+    List<StoredSession> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement ps = c.prepareStatement(
+             "SELECT id, label, cap_micros, spent_micros, requests, closed, first_seen, last_seen FROM sessions");
+         ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        long cap = rs.getLong(3);
+        Long capMicros = rs.wasNull() ? null : cap;
+        out.add(new StoredSession(rs.getString(1), rs.getString(2), capMicros, rs.getLong(4), rs.getLong(5), rs.getInt(6) != 0,
+            Instant.parse(rs.getString(7)), Instant.parse(rs.getString(8))));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the sessions from the ledger: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  java.util.Optional<String> setting(String key) {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
+      ps.setString(1, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read setting " + key + " from the ledger: " + e.getMessage(), e);
+    }
+  }
+
+  long dayTotal(LocalDate day) {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(cost_micros), 0) FROM requests WHERE day = ?")) {
+      ps.setString(1, day.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the day's total from the ledger: " + e.getMessage(), e);
+    }
+  }
+}

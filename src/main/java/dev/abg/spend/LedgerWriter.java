@@ -1,0 +1,158 @@
+package dev.abg.spend;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import io.quarkus.logging.Log;
+
+/**
+ * The one writer of the ledger. Writes are queued in the order the in-memory books changed and committed by a single
+ * thread in groups: everything queued while one commit runs goes into the next transaction. After the commit,
+ * {@code afterCommit} receives the committed request rows (the JSONL ledger), then each write's future completes.
+ *
+ * <p>Durability rule: SQLite in WAL mode with {@code synchronous=NORMAL}: a committed transaction survives a crash of the
+ * process (SIGKILL included); a power loss may lose the last transactions before the WAL is checkpointed. The proxy
+ * releases the end of a response only after its row has committed.
+ */
+final class LedgerWriter implements AutoCloseable {
+
+  private static final int MAX_BATCH = 1024;
+
+  private final DataSource dataSource;
+  private final Consumer<List<LedgerRow>> afterCommit;
+  private final BlockingQueue<LedgerOp> queue = new LinkedBlockingQueue<>();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  LedgerWriter(DataSource dataSource, Consumer<List<LedgerRow>> afterCommit) {
+    this.dataSource = dataSource;
+    this.afterCommit = afterCommit;
+    this.thread = new Thread(this::run, "abg-ledger-writer");
+    this.thread.setDaemon(true);
+    this.thread.start();
+  }
+
+  /** Queues a write; never blocks. */
+  void submit(LedgerOp op) {
+    if (!running) {
+      op.done().completeExceptionally(new IllegalStateException("the ledger is closed"));
+      return;
+    }
+    queue.add(op);
+  }
+
+  int backlog() {
+    return queue.size();
+  }
+
+  private void run() {
+    List<LedgerOp> batch = new ArrayList<>(MAX_BATCH);
+    Connection connection = null;
+    while (running || !queue.isEmpty()) {
+      try {
+        LedgerOp first = queue.poll(200, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        if (connection == null || connection.isClosed()) {
+          connection = dataSource.getConnection();
+          connection.setAutoCommit(false);
+        }
+        long[] ids = commit(connection, batch);
+        List<LedgerRow> rows = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+          if (batch.get(i) instanceof LedgerOp.InsertRequest insert) {
+            rows.add(insert.row().withId(ids[i]));
+          }
+        }
+        afterCommit.accept(rows);
+        for (int i = 0; i < batch.size(); i++) {
+          batch.get(i).done().complete(ids[i]);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (SQLException | RuntimeException e) {
+        Log.errorf("[abg] LEDGER write of %d entries failed: %s", batch.size(), e.getMessage());
+        batch.forEach(op -> op.done().completeExceptionally(e));
+        closeQuietly(connection);
+        connection = null;
+      } finally {
+        batch.clear();
+      }
+    }
+    closeQuietly(connection);
+  }
+
+  private long[] commit(Connection c, List<LedgerOp> batch) throws SQLException {
+    long[] ids = new long[batch.size()];
+    try {
+      for (int i = 0; i < batch.size(); i++) {
+        ids[i] = apply(c, batch.get(i));
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    }
+    return ids;
+  }
+
+  private long apply(Connection c, LedgerOp op) throws SQLException {
+    if (op instanceof LedgerOp.InsertRequest insert) {
+      return LedgerSql.insertRequest(c, insert.row());
+    } else if (op instanceof LedgerOp.CreateSession create) {
+      return LedgerSql.createSession(c, create);
+    } else if (op instanceof LedgerOp.ChangeSession change) {
+      return LedgerSql.changeSession(c, change);
+    } else if (op instanceof LedgerOp.PutSetting setting) {
+      return LedgerSql.putSetting(c, setting);
+    }
+    throw new IllegalArgumentException("unknown ledger write " + op);
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // the connection is being dropped after a failure; nothing more to do with it
+      }
+    }
+  }
+
+  static long generatedId(PreparedStatement ps) throws SQLException {
+    try (ResultSet keys = ps.getGeneratedKeys()) {
+      return keys.next() ? keys.getLong(1) : 0;
+    }
+  }
+
+  static int flag(boolean b) {
+    return b ? 1 : 0;
+  }
+
+  static final int RETURN_KEYS = Statement.RETURN_GENERATED_KEYS;
+}

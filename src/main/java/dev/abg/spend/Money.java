@@ -1,0 +1,35 @@
+package dev.abg.spend;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/** Money is a {@code long} of micro-dollars everywhere; this is the one place that converts it to and from dollars. */
+public final class Money {
+
+  public static final long MICROS_PER_USD = 1_000_000L;
+  /** The largest cap or raise accepted anywhere: one million dollars. */
+  public static final long MAX_MICROS = 1_000_000L * MICROS_PER_USD;
+
+  private Money() {
+  }
+
+  /** Exact dollars to micro-dollars; more than six decimals is an error, not a rounding. */
+  public static long micros(BigDecimal usd) {
+    return usd.movePointRight(6).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
+  }
+
+  public static BigDecimal usd(long micros) {
+    BigDecimal usd = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
+    return usd.scale() < 0 ? usd.setScale(0) : usd;
+  }
+
+  /** Dollars with {@code decimals} places, rounded half-up, for messages and log lines: {@code $4.12}. */
+  public static String format(long micros, int decimals) {
+    return "$" + BigDecimal.valueOf(micros, 6).setScale(decimals, RoundingMode.HALF_UP).toPlainString();
+  }
+
+  /** A JSON-friendly decimal string with up to six places and no trailing zeros: {@code 0.019125}. */
+  public static String plain(long micros) {
+    return usd(micros).toPlainString();
+  }
+}

@@ -1,0 +1,38 @@
+package dev.abg.spend;
+
+import java.time.Instant;
+
+/**
+ * The in-memory book of one session: what it has settled since its last reset, what its requests in flight have
+ * consumed so far, and its cap. Every read and change happens under the account's monitor, and every change is queued
+ * to the ledger under the same monitor, so the ledger sees changes in the order they happened.
+ */
+final class SessionAccount {
+
+  final String id;
+  String label;
+  /** The session's own cap; null: the default {@code session_budget_usd} applies. */
+  Long capMicros;
+  long settledMicros;
+  long inFlightMicros;
+  int inFlightCount;
+  long requests;
+  boolean closed;
+  Instant firstSeen;
+  Instant lastSeen;
+
+  SessionAccount(String id, Instant firstSeen) {
+    this.id = id;
+    this.firstSeen = firstSeen;
+    this.lastSeen = firstSeen;
+  }
+
+  long capOr(long defaultCapMicros) {
+    return capMicros != null ? capMicros : defaultCapMicros;
+  }
+
+  /** Settled plus in flight: what counts against the cap right now. */
+  long committedMicros() {
+    return settledMicros + inFlightMicros;
+  }
+}

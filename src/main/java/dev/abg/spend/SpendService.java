@@ -1,0 +1,468 @@
+package dev.abg.spend;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+
+import org.jboss.logging.Logger;
+
+import dev.abg.config.AbgConfig;
+import dev.abg.config.BudgetSettings;
+import dev.abg.spend.price.Priced;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Money and the ledger: admits requests against their session's cap and the daily cap, settles them into ledger rows,
+ * and changes sessions for the admin API. The books live in memory (loaded from the ledger at start) so that admission
+ * never waits for the database; every change is queued to the single {@link LedgerWriter} in the order it happened.
+ */
+@Startup
+@Singleton
+public class SpendService {
+
+  /** Decisions are logged in the seed's style, to the {@code abg} category: {@code [abg] ALLOW session=…}. */
+  private static final Logger DECISIONS = Logger.getLogger("abg");
+
+  private final AbgConfig config;
+  private final Prices prices;
+  private final Clock clock;
+  private final LedgerWriter writer;
+  private final Optional<JsonlLedger> jsonl;
+  private final Map<String, SessionAccount> accounts = new ConcurrentHashMap<>();
+  private final DailyTotal daily;
+  private volatile BudgetSettings budgets;
+  /** The budgets as the config file gives them (changes when the file is reloaded). */
+  private volatile BudgetSettings configBudgets;
+
+  SpendService(AbgConfig config, LedgerStore store, Prices prices, Clock clock) {
+    this.config = config;
+    this.prices = prices;
+    this.clock = clock;
+    this.configBudgets = config.budgets();
+    this.budgets = store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, configBudgets)).orElse(configBudgets);
+    for (LedgerStore.StoredSession s : store.loadSessions()) {
+      SessionAccount a = new SessionAccount(s.id(), s.firstSeen());
+      a.label = s.label();
+      a.capMicros = s.capMicros();
+      a.settledMicros = s.spentMicros();
+      a.requests = s.requests();
+      a.closed = s.closed();
+      a.lastSeen = s.lastSeen();
+      accounts.put(a.id, a);
+    }
+    this.daily = new DailyTotal(currentDay(), store.dayTotal(currentDay()));
+    this.jsonl = config.ledgerFile().map(SpendService::openJsonl);
+    this.writer = new LedgerWriter(store.dataSource(), rows -> jsonl.ifPresent(j -> j.append(rows)));
+    DECISIONS.infof("session budget: %s daily budget: %s (%d sessions in the ledger, %s spent today)",
+        Money.format(defaultCapMicros(), 2), budgets.dailyBudgetUsd().map(d -> Money.format(Money.micros(d), 2)).orElse("none"),
+        accounts.size(), Money.format(daily.settled(currentDay()), 2));
+  }
+
+  private static JsonlLedger openJsonl(java.nio.file.Path path) {
+    try {
+      return new JsonlLedger(path);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("cannot open ledger_file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  // ---------------------------------------------------------------- the proxy's side
+
+  /** Decides whether a request may go upstream. Never blocks on I/O: safe on an event loop. */
+  public BudgetDecision admit(Admission request) {
+    SessionAccount account = account(request.sessionId(), request.startedAt());
+    BudgetSettings b = budgets;
+    LocalDate today = currentDay();
+    synchronized (account) {
+      long cap = account.capOr(defaultCapMicros());
+      long spent = account.committedMicros();
+      long dailySpent = daily.committed(today);
+      Standing standing = new Standing(account.id, spent, cap, warning(b, spent, cap, dailySpent));
+      if (account.closed) {
+        return new BudgetDecision.Denied(BudgetDecision.Reason.SESSION_CLOSED,
+            "abg: session '" + account.id + "' is closed (" + Money.format(spent, 2) + " spent). Start a new session, or reopen it: abg reset "
+                + account.id, standing);
+      }
+      if (b.blockOnLimit()) {
+        if (spent >= cap) {
+          return new BudgetDecision.Denied(BudgetDecision.Reason.SESSION_CAP, capMessage(account.id, spent, cap), standing);
+        }
+        Optional<Long> dailyCap = dailyCapMicros();
+        if (dailyCap.isPresent() && dailySpent >= dailyCap.get()) {
+          return new BudgetDecision.Denied(BudgetDecision.Reason.DAILY_CAP,
+              "abg: the daily budget is reached: " + Money.format(dailySpent, 2) + " of " + Money.format(dailyCap.get(), 2)
+                  + " across all sessions today. Raise daily_budget_usd in agentbillguard.yaml or with PUT /abg/budgets.", standing);
+        }
+      }
+      account.inFlightCount++;
+      account.lastSeen = request.startedAt();
+      return new BudgetDecision.Granted(new Reservation(account, request), standing);
+    }
+  }
+
+  /** Where a session stands now (an unseen session: nothing spent, the default cap); does not create it. */
+  public Standing standing(String sessionId) {
+    BudgetSettings b = budgets;
+    SessionAccount account = accounts.get(sessionId);
+    long dailySpent = daily.committed(currentDay());
+    if (account == null) {
+      return new Standing(sessionId, 0, defaultCapMicros(), warning(b, 0, defaultCapMicros(), dailySpent));
+    }
+    synchronized (account) {
+      long cap = account.capOr(defaultCapMicros());
+      return new Standing(sessionId, account.committedMicros(), cap, warning(b, account.committedMicros(), cap, dailySpent));
+    }
+  }
+
+  static String capMessage(String session, long spent, long cap) {
+    long suggestion = Math.max(1, Math.round(cap * 0.4 / Money.MICROS_PER_USD));
+    return "abg: session '" + session + "' reached its cap: " + Money.format(spent, 2) + " of " + Money.format(cap, 2)
+        + ". Raise it: abg raise " + session + " " + suggestion;
+  }
+
+  /** Records a blocked request in the ledger (cost 0) and logs the decision. */
+  public CompletionStage<LedgerRow> recordBlock(Admission request, BudgetDecision.Denied denied) {
+    SessionAccount account = account(request.sessionId(), request.startedAt());
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    LedgerRow row;
+    synchronized (account) {
+      account.requests++;
+      account.lastSeen = request.startedAt();
+      row = new LedgerRow(0, request.startedAt(), request.startedAt(), day(request.startedAt()), account.id, request.agentId(),
+          request.client(), request.provider(), request.endpoint(), request.model(), null, false, Usage.NONE, 0, account.settledMicros,
+          LedgerRow.Action.BLOCK, LedgerRow.UsageSource.REPORTED, prices.table().version(), null, null);
+      writer.submit(new LedgerOp.InsertRequest(row, done));
+    }
+    DECISIONS.infof("BLOCKED session=%s model=%s | %s", account.id, request.model(), denied.message());
+    return done.thenApply(row::withId);
+  }
+
+  /**
+   * Updates what an in-flight request counts for, from the usage seen so far. Returns the session's committed spend
+   * (settled plus everything in flight) afterwards.
+   */
+  public long meter(Reservation reservation, String model, Usage usageSoFar) {
+    if (reservation.isSettled()) {
+      return reservation.account.committedMicros();
+    }
+    long live = prices.table().price(reservation.admission.provider(), model, usageSoFar).costMicros();
+    SessionAccount account = reservation.account;
+    synchronized (account) {
+      long delta = live - reservation.liveMicros;
+      if (delta != 0 && !reservation.isSettled()) {
+        reservation.liveMicros = live;
+        account.inFlightMicros += delta;
+        daily.moveInFlight(delta);
+      }
+      return account.committedMicros();
+    }
+  }
+
+  /**
+   * Turns a reservation into a ledger row, exactly once. The returned stage completes when the row has committed; a
+   * second call for the same reservation returns an already-completed empty stage.
+   */
+  public CompletionStage<Optional<LedgerRow>> settle(Reservation reservation, Outcome outcome) {
+    if (!reservation.claimSettlement()) {
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    Admission a = reservation.admission;
+    String model = outcome.model() != null ? outcome.model() : a.model();
+    Priced priced = prices.table().price(a.provider(), model, outcome.usage());
+    SessionAccount account = reservation.account;
+    BudgetSettings b = budgets;
+    LocalDate day = day(outcome.endedAt());
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    LedgerRow row;
+    String warning;
+    synchronized (account) {
+      account.inFlightMicros -= reservation.liveMicros;
+      account.inFlightCount--;
+      daily.settle(day, reservation.liveMicros, priced.costMicros());
+      reservation.liveMicros = 0;
+      account.settledMicros += priced.costMicros();
+      account.requests++;
+      account.lastSeen = outcome.endedAt();
+      long cap = account.capOr(defaultCapMicros());
+      warning = warning(b, account.committedMicros(), cap, daily.committed(day));
+      LedgerRow.Action action = outcome.cutOff() ? LedgerRow.Action.CUTOFF : warning != null ? LedgerRow.Action.WARN : LedgerRow.Action.ALLOW;
+      row = new LedgerRow(0, a.startedAt(), outcome.endedAt(), day, account.id, a.agentId(), a.client(), a.provider(), a.endpoint(), model,
+          priced.pricedAs(), priced.fallback(), outcome.usage(), priced.costMicros(), account.settledMicros, action, outcome.usageSource(),
+          priced.priceVersion(), outcome.upstreamStatus(), outcome.requestId());
+      writer.submit(new LedgerOp.InsertRequest(row, done));
+    }
+    logSettled(row, warning);
+    return done.thenApply(id -> Optional.of(row.withId(id)));
+  }
+
+  private void logSettled(LedgerRow row, String warning) {
+    String verb = switch (row.action()) {
+      case CUTOFF -> "CUTOFF";
+      case WARN -> "WARN";
+      default -> "ALLOW";
+    };
+    String estimated = row.usageSource() == LedgerRow.UsageSource.ESTIMATED ? " (estimated)" : "";
+    String suffix = warning != null ? " | " + warning : "";
+    DECISIONS.infof("%s session=%s model=%s cost=%s%s session_total=%s%s", verb, row.sessionId(), row.model(), Money.format(row.costMicros(), 4),
+        estimated, Money.format(row.sessionTotalMicros(), 2), suffix);
+  }
+
+  // ---------------------------------------------------------------- the admin API's side (blocking: call from a worker thread)
+
+  /**
+   * Creates a session before its first request. {@code capMicros} null: it follows the default session budget.
+   *
+   * @throws SessionProblem EXISTS when the id was seen or created before (closed sessions included)
+   */
+  public SessionView create(String id, String label, Long capMicros) {
+    Instant now = clock.instant();
+    SessionAccount created = new SessionAccount(id, now);
+    created.label = label;
+    created.capMicros = capMicros;
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    synchronized (created) {
+      if (accounts.putIfAbsent(id, created) != null) {
+        throw new SessionProblem(SessionProblem.Kind.EXISTS, id, "session '" + id + "' already exists; change it with PATCH /abg/sessions/" + id);
+      }
+      writer.submit(new LedgerOp.CreateSession(id, label, capMicros, now, done));
+    }
+    await(done);
+    return view(created);
+  }
+
+  /** Gives the session its own cap. */
+  public SessionView setCap(String id, long capMicros) {
+    return change(id, true, a -> {
+      Long old = a.capMicros;
+      a.capMicros = capMicros;
+      return new Change(new LedgerOp.SessionChange.SetCap(capMicros), "cap_set",
+          "{\"old_cap_micros\":" + old + ",\"cap_micros\":" + capMicros + "}");
+    });
+  }
+
+  /** Raise-and-resume: adds to the session's current cap, so that the very next request of a blocked session passes. */
+  public SessionView raise(String id, long raiseMicros) {
+    return change(id, true, a -> {
+      long old = a.capOr(defaultCapMicros());
+      long raised = Math.min(Money.MAX_MICROS, old + raiseMicros);
+      a.capMicros = raised;
+      return new Change(new LedgerOp.SessionChange.SetCap(raised), "raised",
+          "{\"raise_micros\":" + raiseMicros + ",\"old_cap_micros\":" + old + ",\"cap_micros\":" + raised + "}");
+    });
+  }
+
+  public SessionView setLabel(String id, String label) {
+    return change(id, false, a -> {
+      String old = a.label;
+      a.label = label;
+      return new Change(new LedgerOp.SessionChange.SetLabel(label), "label_set",
+          "{\"old_label\":" + JsonText.quote(old) + ",\"label\":" + JsonText.quote(label) + "}");
+    });
+  }
+
+  /** Spend counts from now on; the ledger keeps every row, the reset is an audited event. */
+  public SessionView reset(String id) {
+    return change(id, true, a -> {
+      long old = a.settledMicros;
+      a.settledMicros = 0;
+      return new Change(new LedgerOp.SessionChange.Reset(), "reset", "{\"spent_before_micros\":" + old + "}");
+    });
+  }
+
+  /** Closes a session: every later request is blocked. Closing twice changes nothing. */
+  public SessionView close(String id) {
+    SessionAccount a = accounts.get(id);
+    if (a == null) {
+      throw SessionProblem.notFound(id);
+    }
+    synchronized (a) {
+      if (a.closed) {
+        return view(a);
+      }
+    }
+    return change(id, false, acc -> {
+      acc.closed = true;
+      return new Change(new LedgerOp.SessionChange.Close(), "closed", "{\"spent_micros\":" + acc.settledMicros + "}");
+    });
+  }
+
+  /** Replaces the budget defaults at runtime; kept across restarts until the config file's budgets are edited. */
+  public BudgetSettings putBudgets(BudgetSettings next) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    synchronized (this) {
+      BudgetSettings old = budgets;
+      budgets = next;
+      writer.submit(new LedgerOp.PutSetting(BudgetsCodec.KEY, BudgetsCodec.encode(next, configBudgets),
+          "{\"source\":\"api\",\"old\":" + BudgetsCodec.values(old) + ",\"new\":" + BudgetsCodec.values(next) + "}",
+          clock.instant(), done));
+    }
+    await(done);
+    DECISIONS.infof("ADMIN budgets session=%s daily=%s warn_at=%s block_on_limit=%s", Money.format(Money.micros(next.sessionBudgetUsd()), 2),
+        next.dailyBudgetUsd().map(d -> Money.format(Money.micros(d), 2)).orElse("none"), next.warnAt(), next.blockOnLimit());
+    return next;
+  }
+
+  /** Whether the budgets in force were set through the admin API (else they are the config file's). */
+  public boolean budgetsFromApi() {
+    return !BudgetsCodec.same(budgets, configBudgets);
+  }
+
+  private record Change(LedgerOp.SessionChange change, String kind, String detail) {
+  }
+
+  private SessionView change(String id, boolean refuseClosed, java.util.function.Function<SessionAccount, Change> mutation) {
+    SessionAccount a = accounts.get(id);
+    if (a == null) {
+      throw SessionProblem.notFound(id);
+    }
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    synchronized (a) {
+      if (refuseClosed && a.closed) {
+        throw SessionProblem.closed(id);
+      }
+      Change c = mutation.apply(a);
+      writer.submit(new LedgerOp.ChangeSession(id, c.change(), c.kind(), c.detail(), clock.instant(), done));
+    }
+    await(done);
+    DECISIONS.infof("ADMIN session=%s %s", id, describe(a));
+    return view(a);
+  }
+
+  private String describe(SessionAccount a) {
+    synchronized (a) {
+      return "cap=" + Money.format(a.capOr(defaultCapMicros()), 2) + " spent=" + Money.format(a.settledMicros, 2) + (a.closed ? " closed" : "");
+    }
+  }
+
+  private static void await(CompletableFuture<Long> done) {
+    try {
+      done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the ledger did not record the change: " + e.getCause().getMessage(), e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("the ledger did not record the change within 30 s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while recording the change", e);
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** A snapshot of one session; empty when it was never seen. */
+  public Optional<SessionView> session(String id) {
+    SessionAccount a = accounts.get(id);
+    return a == null ? Optional.empty() : Optional.of(view(a));
+  }
+
+  /** Snapshots of every session, most recently seen first. */
+  public List<SessionView> sessions() {
+    List<SessionView> out = new ArrayList<>(accounts.size());
+    for (SessionAccount a : accounts.values()) {
+      out.add(view(a));
+    }
+    out.sort(Comparator.comparing(SessionView::lastSeen).reversed());
+    return out;
+  }
+
+  public DayView today() {
+    LocalDate day = currentDay();
+    return new DayView(day, daily.settled(day), daily.committed(day), dailyCapMicros());
+  }
+
+  public BudgetSettings budgets() {
+    return budgets;
+  }
+
+  public String priceVersion() {
+    return prices.table().version();
+  }
+
+  private SessionView view(SessionAccount a) {
+    BudgetSettings b = budgets;
+    synchronized (a) {
+      long cap = a.capOr(defaultCapMicros());
+      long spent = a.settledMicros;
+      String state;
+      if (a.closed || (b.blockOnLimit() && a.committedMicros() >= cap)) {
+        state = "blocked";
+      } else if (spent >= warnThreshold(b, cap)) {
+        state = "warn";
+      } else {
+        state = "active";
+      }
+      return new SessionView(a.id, a.label, cap, a.capMicros == null, spent, a.inFlightMicros, a.inFlightCount, state, a.requests, a.closed,
+          a.firstSeen, a.lastSeen);
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private SessionAccount account(String id, Instant seen) {
+    SessionAccount existing = accounts.get(id);
+    if (existing != null) {
+      return existing;
+    }
+    return accounts.computeIfAbsent(id, key -> {
+      SessionAccount created = new SessionAccount(key, seen);
+      writer.submit(new LedgerOp.CreateSession(key, null, null, seen, new CompletableFuture<>()));
+      return created;
+    });
+  }
+
+  private String warning(BudgetSettings b, long spent, long cap, long dailySpent) {
+    StringBuilder w = new StringBuilder();
+    if (spent >= warnThreshold(b, cap)) {
+      w.append("session=").append(Money.format(spent, 2)).append('/').append(Money.format(cap, 2).substring(1));
+    }
+    Optional<Long> dailyCap = dailyCapMicros();
+    if (dailyCap.isPresent() && dailySpent >= warnThreshold(b, dailyCap.get())) {
+      w.append(w.length() > 0 ? " " : "").append("daily=").append(Money.format(dailySpent, 2)).append('/')
+          .append(Money.format(dailyCap.get(), 2).substring(1));
+    }
+    return w.length() == 0 ? null : "Budget warning: " + w;
+  }
+
+  private static long warnThreshold(BudgetSettings b, long cap) {
+    return b.warnAt().multiply(java.math.BigDecimal.valueOf(cap)).setScale(0, java.math.RoundingMode.CEILING).longValueExact();
+  }
+
+  private long defaultCapMicros() {
+    return Money.micros(budgets.sessionBudgetUsd());
+  }
+
+  private Optional<Long> dailyCapMicros() {
+    return budgets.dailyBudgetUsd().map(Money::micros);
+  }
+
+  private LocalDate currentDay() {
+    return LocalDate.now(clock.withZone(config.timezone()));
+  }
+
+  private LocalDate day(Instant at) {
+    return at.atZone(config.timezone()).toLocalDate();
+  }
+
+  @PreDestroy
+  void close() {
+    writer.close();
+    jsonl.ifPresent(j -> {
+      try {
+        j.close();
+      } catch (java.io.IOException ignored) {
+        // closing at shutdown: the lines are already written
+      }
+    });
+  }
+}

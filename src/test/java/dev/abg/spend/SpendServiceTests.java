@@ -1,0 +1,239 @@
+package dev.abg.spend;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.abg.config.BudgetSettings;
+
+class SpendServiceTests {
+
+  private static final String SONNET = "claude-sonnet-4-6";
+
+  @TempDir
+  Path dir;
+  private LedgerFixture fixture;
+
+  @AfterEach
+  void close() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  private SpendService start(String... keyValues) {
+    fixture = new LedgerFixture(dir);
+    for (int i = 0; i < keyValues.length; i += 2) {
+      fixture.with(keyValues[i], keyValues[i + 1]);
+    }
+    return fixture.start();
+  }
+
+  private static Admission admission(String session, String model) {
+    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", model, Instant.now());
+  }
+
+  private static LedgerRow spend(SpendService spend, String session, Usage usage) {
+    BudgetDecision decision = spend.admit(admission(session, SONNET));
+    BudgetDecision.Granted granted = assertInstanceOf(BudgetDecision.Granted.class, decision, "the request should be admitted");
+    Outcome outcome = new Outcome(SONNET, usage, LedgerRow.UsageSource.REPORTED, 200, "req_1", false, Instant.now());
+    return spend.settle(granted.reservation(), outcome).toCompletableFuture().join().orElseThrow();
+  }
+
+  @Test
+  void shouldRecordSettledRequestWithExactCost() throws Exception {
+    SpendService spend = start();
+    // claude-sonnet-4-6: 4821 in × $3 + 312 out × $15 = 14,463 + 4,680 = 19,143 µ$
+    LedgerRow row = spend(spend, "s1", Usage.anthropic(4821, 0, 0, 0, 312));
+    assertEquals(19_143, row.costMicros());
+    assertEquals(LedgerRow.Action.ALLOW, row.action());
+    assertEquals(19_143, fixture.queryLong("SELECT cost_micros FROM requests WHERE id = " + row.id()));
+    assertEquals(19_143, fixture.queryLong("SELECT spent_micros FROM sessions WHERE id = 's1'"));
+    assertEquals("builtin-2026-11-28", fixture.queryString("SELECT price_version FROM requests WHERE id = " + row.id()));
+  }
+
+  @Test
+  void shouldPriceCacheWritesAndReadsToTheMicroDollar() {
+    SpendService spend = start();
+    // 120 in × 3 = 360; 30 × 3.75 (5m write) = 112.5; 10 × 6 (1h write) = 60; 1000 × 0.30 (read) = 300; 7 × 15 = 105
+    // total 937.5 µ$ → 938 (half-up)
+    LedgerRow row = spend(spend, "cache", Usage.anthropic(120, 30, 10, 1000, 7));
+    assertEquals(938, row.costMicros());
+    assertEquals(938, row.sessionTotalMicros());
+  }
+
+  @Test
+  void shouldBlockOnceTheCapIsReachedWithAMessageThatSaysHowToRaiseIt() {
+    SpendService spend = start("session_budget_usd", "0.02");
+    spend(spend, "capped", Usage.anthropic(4821, 0, 0, 0, 312));   // 19,143 µ$: under the cap
+    spend(spend, "capped", Usage.anthropic(1000, 0, 0, 0, 0));     // +3,000 µ$ = 22,143: crosses it (soft)
+    BudgetDecision decision = spend.admit(admission("capped", SONNET));
+    BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, decision);
+    assertEquals(BudgetDecision.Reason.SESSION_CAP, denied.reason());
+    assertEquals("abg: session 'capped' reached its cap: $0.02 of $0.02. Raise it: abg raise capped 1", denied.message());
+    LedgerRow block = spend.recordBlock(admission("capped", SONNET), denied).toCompletableFuture().join();
+    assertEquals(LedgerRow.Action.BLOCK, block.action());
+    assertEquals(0, block.costMicros());
+  }
+
+  @Test
+  void shouldNotBlockJustUnderTheCap() {
+    SpendService spend = start("session_budget_usd", "0.019144");
+    spend(spend, "under", Usage.anthropic(4821, 0, 0, 0, 312));   // 19,143 µ$: 1 µ$ under the cap
+    assertInstanceOf(BudgetDecision.Granted.class, spend.admit(admission("under", SONNET)));
+  }
+
+  @Test
+  void shouldWarnPastWarnAtAndNeverBlockInWarnOnlyMode() {
+    SpendService spend = start("session_budget_usd", "0.02", "warn_at", "0.5", "block_on_limit", "false");
+    LedgerRow first = spend(spend, "warned", Usage.anthropic(4821, 0, 0, 0, 312));
+    assertEquals(LedgerRow.Action.WARN, first.action());
+    for (int i = 0; i < 3; i++) {
+      spend(spend, "warned", Usage.anthropic(4821, 0, 0, 0, 312));
+    }
+    BudgetDecision decision = spend.admit(admission("warned", SONNET));
+    assertInstanceOf(BudgetDecision.Granted.class, decision);
+    assertEquals("Budget warning: session=$0.08/0.02", decision.standing().warning());
+  }
+
+  @Test
+  void shouldBlockEverySessionOnceTheDailyCapIsReached() {
+    SpendService spend = start("daily_budget_usd", "0.03");
+    spend(spend, "a", Usage.anthropic(4821, 0, 0, 0, 312));
+    spend(spend, "b", Usage.anthropic(4821, 0, 0, 0, 312));   // 38,286 µ$ today
+    BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, spend.admit(admission("c", SONNET)));
+    assertEquals(BudgetDecision.Reason.DAILY_CAP, denied.reason());
+    assertTrue(denied.message().contains("$0.04 of $0.03"), denied.message());
+  }
+
+  @Test
+  void shouldKeepTotalsCapsAndResetsAcrossARestart() throws Exception {
+    SpendService spend = start();
+    spend(spend, "kept", Usage.anthropic(4821, 0, 0, 0, 312));
+    spend.setCap("kept", 7_500_000);
+    spend(spend, "wiped", Usage.anthropic(4821, 0, 0, 0, 312));
+    spend.reset("wiped");
+    spend = fixture.restart();
+    SessionView kept = spend.session("kept").orElseThrow();
+    assertEquals(19_143, kept.spentMicros());
+    assertEquals(7_500_000, kept.capMicros());
+    assertFalse(kept.capIsDefault());
+    assertEquals(0, spend.session("wiped").orElseThrow().spentMicros());
+    assertEquals(38_286, spend.today().settledMicros());
+    assertEquals(2, fixture.queryLong("SELECT COUNT(*) FROM requests"));
+    assertEquals(1, fixture.queryLong("SELECT COUNT(*) FROM events WHERE kind = 'reset' AND session_id = 'wiped'"));
+  }
+
+  @Test
+  void shouldLetTheNextRequestOfABlockedSessionThroughAfterARaise() {
+    SpendService spend = start("session_budget_usd", "0.01");
+    spend(spend, "raised", Usage.anthropic(4821, 0, 0, 0, 312));
+    assertInstanceOf(BudgetDecision.Denied.class, spend.admit(admission("raised", SONNET)));
+    SessionView after = spend.raise("raised", 2_000_000);
+    assertEquals(2_010_000, after.capMicros());
+    assertInstanceOf(BudgetDecision.Granted.class, spend.admit(admission("raised", SONNET)));
+  }
+
+  @Test
+  void shouldSettleAReservationExactlyOnce() throws Exception {
+    SpendService spend = start();
+    BudgetDecision.Granted granted = (BudgetDecision.Granted) spend.admit(admission("once", SONNET));
+    Outcome outcome = new Outcome(SONNET, Usage.anthropic(1000, 0, 0, 0, 0), LedgerRow.UsageSource.REPORTED, 200, null, false, Instant.now());
+    assertTrue(spend.settle(granted.reservation(), outcome).toCompletableFuture().join().isPresent());
+    assertTrue(spend.settle(granted.reservation(), outcome).toCompletableFuture().join().isEmpty());
+    assertEquals(1, fixture.queryLong("SELECT COUNT(*) FROM requests WHERE session_id = 'once'"));
+    assertEquals(3_000, spend.session("once").orElseThrow().spentMicros());
+    assertEquals(0, spend.session("once").orElseThrow().inFlightRequests());
+  }
+
+  @Test
+  void shouldCountMeteredUsageOfRequestsInFlightAndReleaseItOnSettlement() {
+    SpendService spend = start();
+    BudgetDecision.Granted granted = (BudgetDecision.Granted) spend.admit(admission("live", SONNET));
+    spend.meter(granted.reservation(), SONNET, Usage.anthropic(1000, 0, 0, 0, 0));
+    assertEquals(3_000, spend.session("live").orElseThrow().inFlightMicros());
+    Outcome outcome = new Outcome(SONNET, Usage.anthropic(1000, 0, 0, 0, 10), LedgerRow.UsageSource.REPORTED, 200, null, false, Instant.now());
+    spend.settle(granted.reservation(), outcome).toCompletableFuture().join();
+    SessionView view = spend.session("live").orElseThrow();
+    assertEquals(0, view.inFlightMicros());
+    assertEquals(3_150, view.spentMicros());
+  }
+
+  @Test
+  void shouldWriteTheJsonlLineOfEachCommittedRowWithTheSeedFieldsFirst() throws Exception {
+    Path jsonl = dir.resolve("ledger.jsonl");
+    SpendService spend = start("ledger_file", jsonl.toString());
+    LedgerRow row = spend(spend, "jsonl", Usage.anthropic(4821, 0, 0, 0, 312));
+    List<String> lines = Files.readAllLines(jsonl, StandardCharsets.UTF_8);
+    assertEquals(1, lines.size());
+    JsonNode line = new ObjectMapper().readTree(lines.get(0));
+    List<String> names = new java.util.ArrayList<>();
+    line.fieldNames().forEachRemaining(names::add);
+    assertEquals(List.of("ts", "date", "session_id", "model", "input_tokens", "output_tokens", "cost_usd", "session_total_usd", "action", "provider",
+        "endpoint", "client", "agent_id", "cache_creation_5m_tokens", "cache_creation_1h_tokens", "cache_read_tokens", "cached_input_tokens",
+        "reasoning_tokens", "usage_source", "price_version", "upstream_status", "request_id"), names.subList(0, 22));
+    assertEquals(new BigDecimal("0.019143"), line.get("cost_usd").decimalValue());
+    assertEquals(row.id(), line.get("ledger_id").asLong());
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(jsonl)));
+    assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("abg.db"))));
+  }
+
+  @Test
+  void shouldCutATornLastJsonlLineAtStart() throws Exception {
+    Path jsonl = dir.resolve("ledger.jsonl");
+    Files.writeString(jsonl, "{\"ts\":\"a\"}\n{\"ts\":\"b\",\"sess");
+    SpendService spend = start("ledger_file", jsonl.toString());
+    spend(spend, "torn", Usage.anthropic(10, 0, 0, 0, 1));
+    List<String> lines = Files.readAllLines(jsonl);
+    assertEquals(2, lines.size());
+    assertEquals("{\"ts\":\"a\"}", lines.get(0));
+    assertTrue(lines.get(1).startsWith("{\"ts\":"));
+    new ObjectMapper().readTree(lines.get(1));
+  }
+
+  @Test
+  void shouldKeepBudgetsSetThroughTheApiUntilTheConfigFileChanges() {
+    SpendService spend = start();
+    BudgetSettings api = new BudgetSettings(new BigDecimal("9"), Optional.of(new BigDecimal("50")), new BigDecimal("0.9"), true);
+    spend.putBudgets(api);
+    spend = fixture.restart();
+    assertEquals(0, spend.budgets().sessionBudgetUsd().compareTo(new BigDecimal("9")));
+    assertTrue(spend.budgetsFromApi());
+    fixture.close();
+    fixture.with("session_budget_usd", "6");
+    spend = fixture.start();
+    assertEquals(0, spend.budgets().sessionBudgetUsd().compareTo(new BigDecimal("6")), "an edit of the file after the API change wins");
+  }
+
+  @Test
+  void shouldRefuseChangesToUnknownOrClosedSessions() {
+    SpendService spend = start();
+    SessionProblem unknown = assertThrows(SessionProblem.class, () -> spend.raise("nobody", 1_000_000));
+    assertEquals(SessionProblem.Kind.NOT_FOUND, unknown.kind());
+    spend.create("closing", "ci job", 3_000_000L);
+    assertThrows(SessionProblem.class, () -> spend.create("closing", null, null));
+    spend.close("closing");
+    assertEquals(SessionProblem.Kind.CLOSED, assertThrows(SessionProblem.class, () -> spend.raise("closing", 1)).kind());
+    assertInstanceOf(BudgetDecision.Denied.class, spend.admit(admission("closing", SONNET)));
+    assertNull(spend.session("never").orElse(null));
+  }
+}
