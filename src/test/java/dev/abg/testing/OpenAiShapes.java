@@ -1,0 +1,149 @@
+package dev.abg.testing;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import dev.abg.testing.FakeUpstreamConfig.Plan;
+
+import static dev.abg.testing.WireJson.obj;
+
+/** OpenAI Responses and Chat Completions answers; the Responses stream has the keys, order and spacing of
+ *  {@code samples/openai_responses_stream.txt}. */
+final class OpenAiShapes {
+
+  static final String DEFAULT_MODEL = "gpt-5.5-codex";
+
+  private OpenAiShapes() {
+  }
+
+  static String responseId(int seq) {
+    return "resp_fake_" + seq;
+  }
+
+  static String itemId(int seq) {
+    return "msg_fake_" + seq;
+  }
+
+  static String chatId(int seq) {
+    return "chatcmpl-fake" + seq;
+  }
+
+  /** created, in_progress, output_item.added, content_part.added, N × output_text.delta, output_text.done, content_part.done,
+   *  output_item.done, completed. */
+  static List<SseEvent> responsesStream(Plan plan, String model, int seq, long createdAt) {
+    String item = itemId(seq);
+    String full = String.join("", plan.pieces(model));
+    List<SseEvent> events = new ArrayList<>();
+    int n = 0;
+    events.add(responseEvent("response.created", n++, response(plan, model, seq, createdAt, "in_progress", List.of(), false)));
+    events.add(responseEvent("response.in_progress", n++, response(plan, model, seq, createdAt, "in_progress", List.of(), false)));
+    events.add(event("response.output_item.added", obj("type", "response.output_item.added", "sequence_number", n++, "output_index", 0,
+        "item", obj("id", item, "type", "message", "status", "in_progress", "role", "assistant", "content", List.of()))));
+    events.add(event("response.content_part.added", obj("type", "response.content_part.added", "sequence_number", n++, "item_id", item,
+        "output_index", 0, "content_index", 0, "part", obj("type", "output_text", "text", "", "annotations", List.of()))));
+    List<String> pieces = plan.pieces(model);
+    for (int k = 0; k < pieces.size(); k++) {
+      String data = WireJson.write(obj("type", "response.output_text.delta", "sequence_number", n++, "item_id", item, "output_index", 0,
+          "content_index", 0, "delta", pieces.get(k)));
+      events.add(new SseEvent("response.output_text.delta", data, true, Plan.tokensAfter(plan.openAiOutputTokens(), k + 1, pieces.size()),
+          false));
+    }
+    events.add(event("response.output_text.done", obj("type", "response.output_text.done", "sequence_number", n++, "item_id", item,
+        "output_index", 0, "content_index", 0, "text", full)));
+    events.add(event("response.content_part.done", obj("type", "response.content_part.done", "sequence_number", n++, "item_id", item,
+        "output_index", 0, "content_index", 0, "part", obj("type", "output_text", "text", full, "annotations", List.of()))));
+    events.add(event("response.output_item.done", obj("type", "response.output_item.done", "sequence_number", n++, "output_index", 0,
+        "item", messageItem(item, full))));
+    Map<String, Object> completed = response(plan, model, seq, createdAt, "completed", List.of(messageItem(item, full)), true);
+    events.add(new SseEvent("response.completed",
+        WireJson.write(obj("type", "response.completed", "sequence_number", n, "response", completed)), false, plan.openAiOutputTokens(),
+        false));
+    return events;
+  }
+
+  /** The non-streamed response object (the same object as in response.completed). */
+  static String response(Plan plan, String model, int seq, long createdAt) {
+    String full = plan.fullText(model);
+    return WireJson.write(response(plan, model, seq, createdAt, "completed", List.of(messageItem(itemId(seq), full)), true));
+  }
+
+  /** chat.completion.chunk events: role, N × content, finish, the usage chunk when asked for, then {@code [DONE]}. */
+  static List<SseEvent> chatStream(Plan plan, String model, int seq, long created, boolean includeUsage) {
+    List<SseEvent> events = new ArrayList<>();
+    events.add(chunk(plan, model, seq, created, includeUsage, obj("role", "assistant", "content", ""), null, false, -1));
+    List<String> pieces = plan.pieces(model);
+    for (int k = 0; k < pieces.size(); k++) {
+      events.add(chunk(plan, model, seq, created, includeUsage, obj("content", pieces.get(k)), null, true,
+          Plan.tokensAfter(plan.openAiOutputTokens(), k + 1, pieces.size())));
+    }
+    events.add(chunk(plan, model, seq, created, includeUsage, obj(), "stop", false, plan.openAiOutputTokens()));
+    if (includeUsage && plan.fault() != Fault.MISSING_USAGE) {
+      String data = WireJson.write(obj("id", chatId(seq), "object", "chat.completion.chunk", "created", created, "model", model,
+          "choices", List.of(), "usage", chatUsage(plan)));
+      events.add(new SseEvent("usage", data, false, -1, true));
+    }
+    events.add(new SseEvent("done", "[DONE]", false, -1, true));
+    return events;
+  }
+
+  /** The non-streamed chat.completion. */
+  static String chatCompletion(Plan plan, String model, int seq, long created) {
+    Map<String, Object> completion = obj("id", chatId(seq), "object", "chat.completion", "created", created, "model", model,
+        "choices", List.of(obj("index", 0, "message", obj("role", "assistant", "content", plan.fullText(model), "refusal", null,
+            "annotations", List.of()), "logprobs", null, "finish_reason", "stop")));
+    if (plan.fault() != Fault.MISSING_USAGE) {
+      completion.put("usage", chatUsage(plan));
+    }
+    return WireJson.write(completion);
+  }
+
+  static String models(long created) {
+    return WireJson.write(obj("object", "list", "data", List.of(
+        obj("id", "gpt-5.5-codex", "object", "model", "created", created, "owned_by", "openai"),
+        obj("id", "gpt-5.5", "object", "model", "created", created, "owned_by", "openai"))));
+  }
+
+  private static SseEvent chunk(Plan plan, String model, int seq, long created, boolean includeUsage, Map<String, Object> delta,
+      String finishReason, boolean text, long tokensAfter) {
+    Map<String, Object> chunk = obj("id", chatId(seq), "object", "chat.completion.chunk", "created", created, "model", model,
+        "choices", List.of(obj("index", 0, "delta", delta, "finish_reason", finishReason)));
+    if (includeUsage) {
+      chunk.put("usage", null);
+    }
+    return new SseEvent("chunk", WireJson.write(chunk), text, tokensAfter, true);
+  }
+
+  private static Map<String, Object> chatUsage(Plan plan) {
+    return obj("prompt_tokens", plan.openAiInputTokens(), "completion_tokens", plan.openAiOutputTokens(),
+        "total_tokens", plan.openAiInputTokens() + plan.openAiOutputTokens(),
+        "prompt_tokens_details", obj("cached_tokens", plan.openAiCachedTokens()),
+        "completion_tokens_details", obj("reasoning_tokens", plan.openAiReasoningTokens()));
+  }
+
+  private static Map<String, Object> messageItem(String item, String text) {
+    return obj("id", item, "type", "message", "status", "completed", "role", "assistant",
+        "content", List.of(obj("type", "output_text", "text", text, "annotations", List.of())));
+  }
+
+  private static Map<String, Object> response(Plan plan, String model, int seq, long createdAt, String status, List<?> output,
+      boolean withUsage) {
+    Object usage = null;
+    if (withUsage && plan.fault() != Fault.MISSING_USAGE) {
+      usage = obj("input_tokens", plan.openAiInputTokens(), "input_tokens_details", obj("cached_tokens", plan.openAiCachedTokens()),
+          "output_tokens", plan.openAiOutputTokens(), "output_tokens_details", obj("reasoning_tokens", plan.openAiReasoningTokens()),
+          "total_tokens", plan.openAiInputTokens() + plan.openAiOutputTokens());
+    }
+    return obj("id", responseId(seq), "object", "response", "created_at", createdAt, "model", model, "status", status, "output", output,
+        "usage", usage, "error", null, "incomplete_details", null, "instructions", null, "metadata", obj(), "parallel_tool_calls", true,
+        "tool_choice", "auto", "tools", List.of());
+  }
+
+  private static SseEvent responseEvent(String type, int sequence, Map<String, Object> response) {
+    return event(type, obj("type", type, "sequence_number", sequence, "response", response));
+  }
+
+  private static SseEvent event(String name, Map<String, Object> data) {
+    return SseEvent.named(name, WireJson.write(data));
+  }
+}
