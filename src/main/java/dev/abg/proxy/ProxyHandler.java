@@ -23,12 +23,14 @@ class ProxyHandler {
 
   private final SpendService spend;
   private final UpstreamClient upstream;
+  private final CodexThreads codexThreads;
   private final Clock clock;
   private final long maxBodyBytes;
 
-  ProxyHandler(SpendService spend, UpstreamClient upstream, Clock clock, AbgConfig config) {
+  ProxyHandler(SpendService spend, UpstreamClient upstream, CodexThreads codexThreads, Clock clock, AbgConfig config) {
     this.spend = spend;
     this.upstream = upstream;
+    this.codexThreads = codexThreads;
     this.clock = clock;
     this.maxBodyBytes = config.limits().maxBodyBytes();
   }
@@ -77,6 +79,24 @@ class ProxyHandler {
   private void billed(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body) {
     RequestFacts facts = RequestFacts.parse(body);
     String session = SessionResolver.resolve(path.session(), in.headers(), facts);
+    CodexThreads.TurnMetadata codex = SessionResolver.explicit(path.session(), in.headers()) ? null : CodexThreads.metadata(in.headers());
+    if (codex == null) {
+      admit(in, endpoint, path, body, facts, session);
+    } else if (!codex.titleRequest()) {
+      codexThreads.seen(codex.installationId(), session);
+      admit(in, endpoint, path, body, facts, session);
+    } else {
+      codexThreads.titleSession(codex.installationId()).onSuccess(owner -> {
+        try {
+          admit(in, endpoint, path, body, facts, owner);
+        } catch (ProxyFailure failure) {
+          ErrorResponses.send(in, endpoint.provider, failure);
+        }
+      });
+    }
+  }
+
+  private void admit(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body, RequestFacts facts, String session) {
     Admission admission = new Admission(session, Clients.agentId(in.headers()), Clients.detect(in.headers()), endpoint.provider, path.apiPath(),
         facts.model(), clock.instant());
     BudgetDecision decision = spend.admit(admission);

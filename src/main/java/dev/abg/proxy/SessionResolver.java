@@ -46,6 +46,11 @@ final class SessionResolver {
     return DEFAULT;
   }
 
+  /** The session is named explicitly (path prefix or {@code x-abg-session-id}), not taken from the agent's own id. */
+  static boolean explicit(String pathSession, MultiMap headers) {
+    return pathSession != null || headers.contains("x-abg-session-id");
+  }
+
   static String validated(String id, String source) {
     if (!VALID.matcher(id).matches()) {
       throw ProxyFailure.badRequest("abg: invalid session id '" + Texts.clip(id, 40) + "' in " + source
