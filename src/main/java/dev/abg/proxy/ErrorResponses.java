@@ -15,8 +15,10 @@ import io.vertx.core.http.HttpServerResponse;
  * <ul>
  *   <li>Anthropic: {@code {"type":"error","error":{"type":T,"message":M}}}; a budget block is 402 {@code billing_error}
  *       with {@code x-should-retry: false}, which Claude Code shows verbatim and does not retry.</li>
- *   <li>OpenAI: a budget block is 400 with the message as {@code text/plain} (Codex shows it verbatim, once), or
- *       {@code {"error":{...}}} JSON when the client asked for JSON only; other failures are JSON errors.</li>
+ *   <li>OpenAI: a budget block is 400 with the message as {@code text/plain} when the client accepts an event stream or
+ *       plain text (Codex sends {@code accept: text/event-stream} and shows a plain body verbatim, once); any other client
+ *       (the SDKs send no {@code Accept}, or JSON) gets {@code {"error":{...}}} JSON, which they parse into their
+ *       exception's message. Other failures are JSON errors.</li>
  * </ul>
  * Mid-stream blocks are SSE events: see {@link #anthropicErrorEvent} and {@link #openAiFailedEvent}.
  */
@@ -38,12 +40,12 @@ final class ErrorResponses {
       body = "{\"type\":\"error\",\"error\":{\"type\":\"" + failure.kind.anthropicType + "\",\"message\":" + quote(failure.getMessage()) + "}}";
     } else if (failure.kind == ProxyFailure.Kind.BUDGET) {
       status = 400;
-      if (wantsJsonOnly(request)) {
-        type = "application/json";
-        body = openAiJson(failure.getMessage(), "invalid_request_error", "budget_exceeded");
-      } else {
+      if (wantsPlainText(request)) {
         type = "text/plain; charset=utf-8";
         body = failure.getMessage();
+      } else {
+        type = "application/json";
+        body = openAiJson(failure.getMessage(), "invalid_request_error", "budget_exceeded");
       }
     } else {
       type = "application/json";
@@ -77,10 +79,10 @@ final class ErrorResponses {
     return "{\"error\":{\"message\":" + quote(message) + ",\"type\":\"" + type + "\",\"param\":null,\"code\":\"" + code + "\"}}";
   }
 
-  /** The client asked for JSON and not for an event stream. */
-  static boolean wantsJsonOnly(HttpServerRequest request) {
+  /** The client accepts an event stream or plain text (Codex): a plain-text block is shown verbatim. */
+  static boolean wantsPlainText(HttpServerRequest request) {
     String accept = request.getHeader("accept");
-    return accept != null && accept.contains("application/json") && !accept.contains("text/event-stream");
+    return accept != null && (accept.contains("text/event-stream") || accept.contains("text/plain"));
   }
 
   static String quote(String s) {

@@ -70,7 +70,7 @@ public final class AgentCli {
    * @param exitCode     the exit code, or -1 when the run timed out and was killed
    * @param stdout       everything the CLI wrote to stdout
    * @param stderr       everything it wrote to stderr
-   * @param duration     from start to exit (or to the kill)
+   * @param duration     from start to exit (or to the timeout, when it was killed)
    * @param timedOut     whether the timeout expired
    * @param leftoverPids processes carrying this run's marker that were still alive after the CLI exited (then killed)
    * @param home         the temporary HOME (deleted after the run unless {@code abg.e2e.keep=true})
@@ -255,16 +255,17 @@ public final class AgentCli {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + command.get(0), e);
     }
-    boolean exited;
+    boolean exited = false;
+    Duration duration = null;
     Set<ProcessHandle> tree = new LinkedHashSet<>();
     try {
       exited = waitFor(process, timeout, tree);
     } finally {
+      duration = Duration.ofNanos(System.nanoTime() - start);
       if (process.isAlive()) {
         killAll(tree, process);
       }
     }
-    Duration duration = Duration.ofNanos(System.nanoTime() - start);
     List<Long> leftovers = markedProcesses(marker).stream().map(ProcessHandle::pid).toList();
     killAll(markedProcesses(marker), null);
     try {

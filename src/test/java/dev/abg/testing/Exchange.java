@@ -1,8 +1,5 @@
 package dev.abg.testing;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPOutputStream;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -417,44 +413,5 @@ final class Exchange {
 
   private static long createdAt() {
     return System.currentTimeMillis() / 1000;
-  }
-
-  /** gzip with a sync flush after every piece, so each event can be decoded as soon as it arrives. */
-  private static final class Gzipper {
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    private final GZIPOutputStream gzip;
-
-    Gzipper() {
-      try {
-        gzip = new GZIPOutputStream(buffer, true);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    byte[] compress(byte[] bytes) {
-      try {
-        gzip.write(bytes);
-        gzip.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return drain();
-    }
-
-    byte[] finish() {
-      try {
-        gzip.finish();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      return drain();
-    }
-
-    private byte[] drain() {
-      byte[] out = buffer.toByteArray();
-      buffer.reset();
-      return out;
-    }
   }
 }

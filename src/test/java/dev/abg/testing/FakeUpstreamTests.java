@@ -326,6 +326,20 @@ class FakeUpstreamTests {
   }
 
   @Test
+  void shouldCutNonStreamedAnswersInHalf() throws Exception {
+    String whole = post("/v1/responses", "{}").body().replace("_fake_1", "_fake_2");
+    upstream.config().faultNext(1, Fault.TRUNCATE, 0);
+    HttpResponse<String> truncated = post("/v1/responses", "{}");
+    assertEquals(200, truncated.statusCode());
+    String createdAt = "\"created_at\": \\d+";
+    assertEquals(whole.substring(0, whole.length() / 2).replaceAll(createdAt, "T"), truncated.body().replaceAll(createdAt, "T"));
+
+    upstream.config().faultNext(1, Fault.RESET, 0);
+    assertThrows(IOException.class, () -> post("/v1/responses", "{}"));
+    assertEquals(200, post("/v1/responses", "{}").statusCode(), "a new connection after the reset");
+  }
+
+  @Test
   void shouldSendGarbage() throws Exception {
     upstream.config().fault(Fault.GARBAGE, 0);
     HttpResponse<byte[]> stream = http.send(request("/v1/messages", ANTHROPIC_STREAM_BODY), HttpResponse.BodyHandlers.ofByteArray());
