@@ -13,6 +13,7 @@ import java.util.Optional;
  * value. The README's configuration table is the reference for each key.
  *
  * @param budgets           {@code session_budget_usd}, {@code daily_budget_usd}, {@code warn_at}, {@code block_on_limit}
+ * @param enforcement       {@code enforcement} (hard | soft), {@code max_usd_per_minute}, {@code loop_max_repeats}
  * @param upstreamAnthropic {@code upstream_anthropic}: base URL of the Anthropic API, without {@code /v1}
  * @param upstreamOpenai    {@code upstream_openai}: base URL of the OpenAI API, without {@code /v1}
  * @param bind              {@code bind}: the address to listen on (default loopback)
@@ -28,6 +29,7 @@ import java.util.Optional;
  */
 public record AbgConfig(
     BudgetSettings budgets,
+    EnforcementSettings enforcement,
     URI upstreamAnthropic,
     URI upstreamOpenai,
     String bind,
@@ -50,7 +52,9 @@ public record AbgConfig(
   /** The configuration as a log line, the admin token masked. */
   public String describe() {
     return "session_budget_usd=" + budgets.sessionBudgetUsd() + " daily_budget_usd=" + budgets.dailyBudgetUsd()
-        + " warn_at=" + budgets.warnAt() + " block_on_limit=" + budgets.blockOnLimit()
+        + " warn_at=" + budgets.warnAt() + " block_on_limit=" + budgets.blockOnLimit() + " enforcement=" + enforcement.mode().name().toLowerCase()
+        + " max_usd_per_minute=" + enforcement.maxMicrosPerMinute().map(m -> java.math.BigDecimal.valueOf(m, 6).stripTrailingZeros().toPlainString()).orElse("off")
+        + " loop_max_repeats=" + enforcement.loopMaxRepeats()
         + " upstream_anthropic=" + upstreamAnthropic + " upstream_openai=" + upstreamOpenai
         + " bind=" + bind + " port=" + port + " db_path=" + dbPath + " ledger_file=" + ledgerFile.map(Path::toString).orElse("-")
         + " timezone=" + timezone + " admin_token=" + adminToken.map(t -> "<masked>").orElse("-")

@@ -45,6 +45,7 @@ public final class ConfigLoader {
     }
     return new AbgConfig(
         budgets,
+        enforcement(),
         url("upstream_anthropic", "https://api.anthropic.com"),
         url("upstream_openai", "https://api.openai.com"),
         bind,
@@ -69,6 +70,21 @@ public final class ConfigLoader {
     BigDecimal warnAt = text("warn_at").map(v -> fraction("warn_at", v)).orElse(new BigDecimal("0.8"));
     boolean block = text("block_on_limit").map(v -> bool("block_on_limit", v)).orElse(true);
     return new BudgetSettings(session, daily, warnAt, block);
+  }
+
+  private EnforcementSettings enforcement() {
+    EnforcementSettings.Mode mode = text("enforcement").map(v -> switch (v.toLowerCase(Locale.ROOT)) {
+      case "hard" -> EnforcementSettings.Mode.HARD;
+      case "soft" -> EnforcementSettings.Mode.SOFT;
+      default -> throw new ConfigException("enforcement", v, "must be hard or soft");
+    }).orElse(EnforcementSettings.Mode.HARD);
+    Optional<Long> perMinute = text("max_usd_per_minute").filter(v -> !isOff(v)).map(v -> parseUsd("max_usd_per_minute", v))
+        .map(usd -> usd.movePointRight(6).longValueExact());
+    if (perMinute.isPresent() && perMinute.get() == 0) {
+      throw new ConfigException("max_usd_per_minute", "0", "must be more than 0, or off");
+    }
+    int loop = text("loop_max_repeats").filter(v -> isOff(v)).isPresent() ? 0 : integer("loop_max_repeats", 10, 0, 1_000_000);
+    return new EnforcementSettings(mode, perMinute, loop);
   }
 
   private Optional<String> text(String key) {

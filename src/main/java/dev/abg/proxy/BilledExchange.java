@@ -36,7 +36,8 @@ final class BilledExchange {
   private final HttpServerResponse out;
   private final Endpoint endpoint;
   private final RequestFacts facts;
-  private final long bodyBytes;
+  /** The request's input tokens: counted upstream near the cap, else estimated from its size. */
+  private final long inputTokens;
   private final Reservation reservation;
   private final Standing standing;
   private final SpendService spend;
@@ -55,13 +56,13 @@ final class BilledExchange {
   /** The exchange has started to finish (settlement under way): nothing more is forwarded or settled. */
   private boolean finishing;
 
-  BilledExchange(HttpServerRequest in, Endpoint endpoint, RequestFacts facts, long bodyBytes, Reservation reservation, Standing standing,
+  BilledExchange(HttpServerRequest in, Endpoint endpoint, RequestFacts facts, long inputTokens, Reservation reservation, Standing standing,
                  SpendService spend, UpstreamClient upstream, Clock clock) {
     this.in = in;
     this.out = in.response();
     this.endpoint = endpoint;
     this.facts = facts;
-    this.bodyBytes = bodyBytes;
+    this.inputTokens = inputTokens;
     this.reservation = reservation;
     this.standing = standing;
     this.spend = spend;
@@ -72,6 +73,7 @@ final class BilledExchange {
 
   void start(String pathAndQuery, Buffer body) {
     out.closeHandler(v -> clientGone());
+    reservation.onCutOff(message -> context.runOnContext(v -> cutOff(message)));
     upstream.open(in, endpoint.provider, pathAndQuery, true).onComplete(opened -> {
       if (opened.failed()) {
         failBeforeResponse(opened.cause());
@@ -144,12 +146,72 @@ final class BilledExchange {
     }
   }
 
+  /** Counts what the stream has consumed so far against the session: reported usage, else the least it can be. */
   private void meter() {
-    Usage now = tap.snapshot().usage();
+    TapSnapshot s = tap.snapshot();
+    Usage now = liveUsage(s);
     if (!now.equals(metered)) {
       metered = now;
-      spend.meter(reservation, modelOf(tap.snapshot()), now);
+      spend.meter(reservation, modelOf(s), now);
     }
+  }
+
+  /**
+   * Usage as far as the stream has shown it: the upstream's numbers when reported; output estimated from the text that
+   * passed; input, until reported (Anthropic's message_start, OpenAI's final event), at its least (all cache reads).
+   */
+  private Usage liveUsage(TapSnapshot s) {
+    Usage u = s.usageWithEstimate();
+    if (s.inputReported() || s.usageReported()) {
+      return u;
+    }
+    return endpoint.provider == Provider.ANTHROPIC
+        ? Usage.anthropic(0, 0, 0, inputTokens, u.outputTokens())
+        : Usage.openAi(inputTokens, inputTokens, 0, u.outputTokens(), 0);
+  }
+
+  /**
+   * The session (or the day) reached its cap while this request was in flight: stop the upstream, tell the agent with
+   * the provider's mid-stream block (or the normal block when nothing was sent yet), and record what was consumed as
+   * {@code cutoff}. The agent's next request — Claude Code's non-streaming retry included — gets the normal block.
+   */
+  private void cutOff(String message) {
+    if (finishing) {
+      return;
+    }
+    finishing = true;
+    if (upstreamRequest != null) {
+      upstreamRequest.reset();
+    }
+    if (tap != null) {
+      tap.end();
+    }
+    Log.debugf("cutting off a request of session %s", standing.sessionId());
+    settle(true).whenComplete((row, err) -> context.runOnContext(v -> {
+      if (out.ended() || out.closed()) {
+        return;
+      }
+      if (!out.headWritten()) {
+        held = null;
+        out.headers().clear();
+        AbgHeaders.put(out, standing);
+        ErrorResponses.send(in, endpoint.provider, ProxyFailure.budget(message));
+      } else if (eventStream) {
+        out.write(midStreamBlock(message));
+        out.end();
+      } else {
+        out.reset();
+      }
+    }));
+  }
+
+  private Buffer midStreamBlock(String message) {
+    if (endpoint.provider == Provider.ANTHROPIC) {
+      return ErrorResponses.anthropicErrorEvent("billing_error", message);
+    }
+    return endpoint == Endpoint.OPENAI_RESPONSES
+        ? ErrorResponses.openAiFailedEvent(tap.snapshot().responseId(), message)
+        : ErrorResponses.openAiChatErrorChunk(message);
   }
 
   private void onUpstreamEnd() {
@@ -242,11 +304,11 @@ final class BilledExchange {
       source = LedgerRow.UsageSource.REPORTED;
     } else if (s == null) {
       // nothing came back; if the request may have reached the upstream, bill its input as estimated (never free)
-      usage = upstreamRequest == null ? Usage.NONE : new Usage(inputEstimate(), 0, 0, 0, 0, 0, 0);
+      usage = upstreamRequest == null ? Usage.NONE : new Usage(inputTokens, 0, 0, 0, 0, 0, 0);
       source = upstreamRequest == null ? LedgerRow.UsageSource.REPORTED : LedgerRow.UsageSource.ESTIMATED;
     } else {
       Usage withOutput = s.usageWithEstimate();
-      usage = s.inputReported() ? withOutput : new Usage(Math.max(withOutput.inputTokens(), inputEstimate()), withOutput.cacheWrite5mTokens(),
+      usage = s.inputReported() ? withOutput : new Usage(Math.max(withOutput.inputTokens(), inputTokens), withOutput.cacheWrite5mTokens(),
           withOutput.cacheWrite1hTokens(), withOutput.cacheReadTokens(), withOutput.cachedInputTokens(), withOutput.outputTokens(),
           withOutput.reasoningTokens());
       source = LedgerRow.UsageSource.ESTIMATED;
@@ -258,11 +320,6 @@ final class BilledExchange {
             err.getMessage());
       }
     });
-  }
-
-  /** A conservative input estimate from the request's size: about four bytes of JSON per token. */
-  private long inputEstimate() {
-    return Math.max(1, bodyBytes / 4);
   }
 
   private String modelOf(TapSnapshot s) {

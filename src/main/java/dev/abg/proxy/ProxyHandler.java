@@ -9,6 +9,7 @@ import dev.abg.spend.Admission;
 import dev.abg.spend.BudgetDecision;
 import dev.abg.spend.Provider;
 import dev.abg.spend.SpendService;
+import io.quarkus.logging.Log;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -96,19 +97,49 @@ class ProxyHandler {
     }
   }
 
+  /**
+   * Near the cap, an Anthropic request's input is counted exactly first (the upstream's count_tokens is free), so that a
+   * request that cannot fit is blocked before the upstream bills anything; elsewhere its size gives an estimate.
+   */
   private void admit(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body, RequestFacts facts, String session) {
+    long estimate = InputEstimate.tokens(body.length());
+    long remaining = spend.remainingMicros(session);
+    boolean nearCap = spend.hardCaps() && remaining > 0 && remaining < spend.maximumInputMicros(endpoint.provider, facts.model(), estimate * 4);
+    if (nearCap && endpoint == Endpoint.ANTHROPIC_MESSAGES) {
+      upstream.countTokens(in, body).onComplete(counted -> {
+        try {
+          if (counted.succeeded()) {
+            admitWith(in, endpoint, path, body, facts, session, counted.result(), counted.result());
+          } else {
+            Log.debugf("count_tokens failed for session %s, estimating: %s", session, counted.cause().getMessage());
+            admitWith(in, endpoint, path, body, facts, session, estimate, InputEstimate.leastTokens(body.length()));
+          }
+        } catch (ProxyFailure failure) {
+          ErrorResponses.send(in, endpoint.provider, failure);
+        }
+      });
+    } else {
+      admitWith(in, endpoint, path, body, facts, session, estimate, InputEstimate.leastTokens(body.length()));
+    }
+  }
+
+  private void admitWith(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body, RequestFacts facts, String session, long inputTokens,
+                         long leastInputTokens) {
     Admission admission = new Admission(session, Clients.agentId(in.headers()), Clients.detect(in.headers()), endpoint.provider, path.apiPath(),
-        facts.model(), clock.instant());
+        facts.model(), clock.instant(), leastInputTokens, InputEstimate.fingerprint(body));
     BudgetDecision decision = spend.admit(admission);
     if (decision instanceof BudgetDecision.Denied denied) {
-      spend.recordBlock(admission, denied);
-      AbgHeaders.put(in.response(), denied.standing());
-      ErrorResponses.send(in, endpoint.provider, ProxyFailure.budget(denied.message()));
+      // like every answer, the block is sent once its ledger row has committed
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      spend.recordBlock(admission, denied).whenComplete((row, err) -> context.runOnContext(v -> {
+        AbgHeaders.put(in.response(), denied.standing());
+        ErrorResponses.send(in, endpoint.provider, ProxyFailure.budget(denied.message()));
+      }));
       return;
     }
     BudgetDecision.Granted granted = (BudgetDecision.Granted) decision;
     Buffer toSend = endpoint == Endpoint.OPENAI_CHAT && facts.stream() && !facts.includeUsage() ? RequestFacts.withIncludeUsage(body) : body;
-    new BilledExchange(in, endpoint, facts, body.length(), granted.reservation(), granted.standing(), spend, upstream, clock)
+    new BilledExchange(in, endpoint, facts, inputTokens, granted.reservation(), granted.standing(), spend, upstream, clock)
         .start(path.upstreamPathAndQuery(), toSend);
   }
 

@@ -10,6 +10,7 @@ import dev.abg.spend.Provider;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
@@ -73,6 +74,38 @@ class UpstreamClient {
         .setIdleTimeout(config.limits().idleTimeout().toMillis());
     headers.set("host", base.getPort() > 0 ? base.getHost() + ":" + base.getPort() : base.getHost());
     return client.request(options);
+  }
+
+  /** The fields Anthropic's count_tokens accepts; the rest of a Messages body (max_tokens, stream, metadata…) is dropped. */
+  private static final java.util.Set<String> COUNT_FIELDS = java.util.Set.of("model", "messages", "system", "tools", "tool_choice", "thinking",
+      "mcp_servers");
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /**
+   * Asks Anthropic's free {@code count_tokens} endpoint for the exact input tokens of a Messages request, with the
+   * agent's own credentials and headers. Fails on any answer but a count, and after the connect timeout or 10 s.
+   */
+  Future<Long> countTokens(HttpServerRequest in, Buffer messagesBody) {
+    Buffer body;
+    try {
+      var root = (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(messagesBody.getBytes());
+      root.retain(COUNT_FIELDS);
+      body = Buffer.buffer(MAPPER.writeValueAsBytes(root));
+    } catch (java.io.IOException | ClassCastException e) {
+      return Future.failedFuture(e);
+    }
+    return open(in, Provider.ANTHROPIC, "/v1/messages/count_tokens", true)
+        .compose(request -> {
+          request.idleTimeout(10_000);
+          return request.send(body);
+        })
+        .compose(response -> response.body().map(b -> {
+          if (response.statusCode() != 200) {
+            throw new IllegalStateException("count_tokens answered " + response.statusCode());
+          }
+          return new io.vertx.core.json.JsonObject(b).getLong("input_tokens");
+        }))
+        .compose(tokens -> tokens == null || tokens < 0 ? Future.failedFuture("count_tokens gave no input_tokens") : Future.succeededFuture(tokens));
   }
 
   @PreDestroy

@@ -5,9 +5,12 @@ import java.time.Instant;
 /**
  * A request asking to be let through: who it belongs to and what it is.
  *
- * @param client   claude-code, codex or other
- * @param endpoint the upstream path without query, e.g. {@code /v1/messages}
- * @param model    the model the request names
+ * @param client          claude-code, codex or other
+ * @param endpoint        the upstream path without query, e.g. {@code /v1/messages}
+ * @param model           the model the request names
+ * @param inputTokens     the request's input tokens: exact when counted upstream, else estimated from its size
+ * @param bodyFingerprint a hash of the request body, for the loop detector
  */
-public record Admission(String sessionId, String agentId, String client, Provider provider, String endpoint, String model, Instant startedAt) {
+public record Admission(String sessionId, String agentId, String client, Provider provider, String endpoint, String model, Instant startedAt,
+                        long inputTokens, long bodyFingerprint) {
 }

@@ -19,6 +19,6 @@ public sealed interface BudgetDecision {
 
   /** Why a request was blocked. */
   enum Reason {
-    SESSION_CAP, DAILY_CAP, SESSION_CLOSED
+    SESSION_CAP, DAILY_CAP, SESSION_CLOSED, RUNAWAY
   }
 }

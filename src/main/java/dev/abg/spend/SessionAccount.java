@@ -1,6 +1,8 @@
 package dev.abg.spend;
 
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * The in-memory book of one session: what it has settled since its last reset, what its requests in flight have
@@ -15,7 +17,9 @@ final class SessionAccount {
   Long capMicros;
   long settledMicros;
   long inFlightMicros;
-  int inFlightCount;
+  /** The requests in flight, which a hard cap cuts off when it is reached. */
+  final Set<Reservation> live = new LinkedHashSet<>();
+  final RunawayBreaker.State breaker = new RunawayBreaker.State();
   long requests;
   boolean closed;
   Instant firstSeen;

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,7 @@ import org.jboss.logging.Logger;
 
 import dev.abg.config.AbgConfig;
 import dev.abg.config.BudgetSettings;
+import dev.abg.config.EnforcementSettings;
 import dev.abg.spend.price.Priced;
 import io.quarkus.runtime.Startup;
 
@@ -42,6 +44,9 @@ public class SpendService {
   private final Map<String, SessionAccount> accounts = new ConcurrentHashMap<>();
   private final DailyTotal daily;
   private volatile BudgetSettings budgets;
+  private final EnforcementSettings enforcement;
+  /** Every request in flight, across sessions: a daily cap cuts them all off. */
+  private final Set<Reservation> live = ConcurrentHashMap.newKeySet();
   /** The budgets as the config file gives them (changes when the file is reloaded). */
   private volatile BudgetSettings configBudgets;
 
@@ -50,6 +55,7 @@ public class SpendService {
     this.prices = prices;
     this.clock = clock;
     this.configBudgets = config.budgets();
+    this.enforcement = config.enforcement();
     this.budgets = store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, configBudgets)).orElse(configBudgets);
     for (LedgerStore.StoredSession s : store.loadSessions()) {
       SessionAccount a = new SessionAccount(s.id(), s.firstSeen());
@@ -79,11 +85,17 @@ public class SpendService {
 
   // ---------------------------------------------------------------- the proxy's side
 
-  /** Decides whether a request may go upstream. Never blocks on I/O: safe on an event loop. */
+  /**
+   * Decides whether a request may go upstream, and if so reserves the least its input can cost — in one step under the
+   * session's lock, so that requests arriving together cannot all pass on the same remaining budget. Never blocks on
+   * I/O: safe on an event loop.
+   */
   public BudgetDecision admit(Admission request) {
     SessionAccount account = account(request.sessionId(), request.startedAt());
     BudgetSettings b = budgets;
+    EnforcementSettings e = enforcement;
     LocalDate today = currentDay();
+    long minimum = e.hard() && b.blockOnLimit() ? minimumInputMicros(request.provider(), request.model(), request.inputTokens()) : 0;
     synchronized (account) {
       long cap = account.capOr(defaultCapMicros());
       long spent = account.committedMicros();
@@ -91,24 +103,54 @@ public class SpendService {
       Standing standing = new Standing(account.id, spent, cap, warning(b, spent, cap, dailySpent));
       if (account.closed) {
         return new BudgetDecision.Denied(BudgetDecision.Reason.SESSION_CLOSED,
-            "abg: session '" + account.id + "' is closed (" + Money.format(spent, 2) + " spent). Start a new session, or reopen it: abg reset "
-                + account.id, standing);
+            "abg: session '" + account.id + "' is closed; it accepts no more requests. Start the agent with a new session id.", standing);
       }
       if (b.blockOnLimit()) {
-        if (spent >= cap) {
-          return new BudgetDecision.Denied(BudgetDecision.Reason.SESSION_CAP, capMessage(account.id, spent, cap), standing);
+        if (spent >= cap || spent + minimum > cap) {
+          return new BudgetDecision.Denied(BudgetDecision.Reason.SESSION_CAP,
+              spent >= cap ? capMessage(account.id, spent, cap) : cannotAffordMessage(account.id, spent, cap, minimum), standing);
         }
         Optional<Long> dailyCap = dailyCapMicros();
-        if (dailyCap.isPresent() && dailySpent >= dailyCap.get()) {
-          return new BudgetDecision.Denied(BudgetDecision.Reason.DAILY_CAP,
-              "abg: the daily budget is reached: " + Money.format(dailySpent, 2) + " of " + Money.format(dailyCap.get(), 2)
-                  + " across all sessions today. Raise daily_budget_usd in agentbillguard.yaml or with PUT /abg/budgets.", standing);
+        if (dailyCap.isPresent() && (dailySpent >= dailyCap.get() || dailySpent + minimum > dailyCap.get())) {
+          return new BudgetDecision.Denied(BudgetDecision.Reason.DAILY_CAP, dailyMessage(dailySpent, dailyCap.get()), standing);
+        }
+        String runaway = RunawayBreaker.check(e, account, request, request.startedAt().toEpochMilli());
+        if (runaway != null) {
+          return new BudgetDecision.Denied(BudgetDecision.Reason.RUNAWAY, runaway, standing);
         }
       }
-      account.inFlightCount++;
+      Reservation reservation = new Reservation(account, request, minimum);
+      account.inFlightMicros += minimum;
+      account.live.add(reservation);
+      daily.moveInFlight(minimum);
+      live.add(reservation);
       account.lastSeen = request.startedAt();
-      return new BudgetDecision.Granted(new Reservation(account, request), standing);
+      return new BudgetDecision.Granted(reservation, standing);
     }
+  }
+
+  /** The least a request's input can cost: every input token at the model's cheapest input price (a cache read). */
+  public long minimumInputMicros(Provider provider, String model, long inputTokens) {
+    Usage cheapest = provider == Provider.ANTHROPIC ? Usage.anthropic(0, 0, 0, inputTokens, 0) : Usage.openAi(inputTokens, inputTokens, 0, 0, 0);
+    return prices.table().price(provider, model, cheapest).costMicros();
+  }
+
+  /** The most a request's input can cost: every input token at the model's dearest input price (a long cache write). */
+  public long maximumInputMicros(Provider provider, String model, long inputTokens) {
+    Usage dearest = provider == Provider.ANTHROPIC ? Usage.anthropic(0, 0, inputTokens, 0, 0) : Usage.openAi(inputTokens, 0, inputTokens, 0, 0);
+    return prices.table().price(provider, model, dearest).costMicros();
+  }
+
+  /** Whether hard enforcement applies now (hard mode, and not warn-only). */
+  public boolean hardCaps() {
+    return enforcement.hard() && budgets.blockOnLimit();
+  }
+
+  /** What is left of a session's cap and of the day's, whichever is smaller (an unseen session has its whole cap). */
+  public long remainingMicros(String sessionId) {
+    long sessionLeft = standing(sessionId).remainingMicros();
+    Optional<Long> dailyCap = dailyCapMicros();
+    return dailyCap.map(cap -> Math.min(sessionLeft, Math.max(0, cap - daily.committed(currentDay())))).orElse(sessionLeft);
   }
 
   /** Where a session stands now (an unseen session: nothing spent, the default cap); does not create it. */
@@ -126,9 +168,23 @@ public class SpendService {
   }
 
   static String capMessage(String session, long spent, long cap) {
-    long suggestion = Math.max(1, Math.round(cap * 0.4 / Money.MICROS_PER_USD));
     return "abg: session '" + session + "' reached its cap: " + Money.format(spent, 2) + " of " + Money.format(cap, 2)
-        + ". Raise it: abg raise " + session + " " + suggestion;
+        + ". Raise it: abg raise " + session + " " + raiseSuggestion(cap);
+  }
+
+  static String cannotAffordMessage(String session, long spent, long cap, long minimum) {
+    return "abg: session '" + session + "' is at its cap: " + Money.format(spent, 2) + " of " + Money.format(cap, 2)
+        + ", and this request's input alone costs at least " + Money.format(minimum, 4) + ". Raise it: abg raise " + session + " "
+        + raiseSuggestion(cap);
+  }
+
+  private static String dailyMessage(long dailySpent, long dailyCap) {
+    return "abg: the daily budget is reached: " + Money.format(dailySpent, 2) + " of " + Money.format(dailyCap, 2)
+        + " across all sessions today. Raise daily_budget_usd in agentbillguard.yaml or with PUT /abg/budgets.";
+  }
+
+  private static long raiseSuggestion(long cap) {
+    return Math.max(1, Math.round(cap * 0.4 / Money.MICROS_PER_USD));
   }
 
   /** Records a blocked request in the ledger (cost 0) and logs the decision. */
@@ -149,23 +205,43 @@ public class SpendService {
   }
 
   /**
-   * Updates what an in-flight request counts for, from the usage seen so far. Returns the session's committed spend
-   * (settled plus everything in flight) afterwards.
+   * Updates what an in-flight request counts for, from the usage its stream has shown so far. In hard enforcement, when
+   * the session's settled plus in-flight spend reaches its cap (or the day's reaches the daily cap), every request in
+   * flight that would pass it is asked to stop: see {@link Reservation#onCutOff}.
    */
-  public long meter(Reservation reservation, String model, Usage usageSoFar) {
+  public void meter(Reservation reservation, String model, Usage usageSoFar) {
     if (reservation.isSettled()) {
-      return reservation.account.committedMicros();
+      return;
     }
-    long live = prices.table().price(reservation.admission.provider(), model, usageSoFar).costMicros();
+    long consumed = prices.table().price(reservation.admission.provider(), model, usageSoFar).costMicros();
     SessionAccount account = reservation.account;
+    List<Reservation> cut = List.of();
+    String message = null;
     synchronized (account) {
-      long delta = live - reservation.liveMicros;
-      if (delta != 0 && !reservation.isSettled()) {
-        reservation.liveMicros = live;
-        account.inFlightMicros += delta;
-        daily.moveInFlight(delta);
+      if (reservation.isSettled()) {
+        return;
       }
-      return account.committedMicros();
+      // never below what was reserved at admission: the reservation is the least the input costs
+      long now = Math.max(consumed, reservation.liveMicros);
+      long delta = now - reservation.liveMicros;
+      reservation.liveMicros = now;
+      account.inFlightMicros += delta;
+      daily.moveInFlight(delta);
+      if (hardCaps() && delta > 0) {
+        long cap = account.capOr(defaultCapMicros());
+        Optional<Long> dailyCap = dailyCapMicros();
+        long dailySpent = daily.committed(currentDay());
+        if (account.committedMicros() >= cap) {
+          message = capMessage(account.id, account.committedMicros(), cap);
+          cut = new ArrayList<>(account.live);
+        } else if (dailyCap.isPresent() && dailySpent >= dailyCap.get()) {
+          message = dailyMessage(dailySpent, dailyCap.get());
+          cut = new ArrayList<>(live);
+        }
+      }
+    }
+    for (Reservation r : cut) {
+      r.requestCutOff(message);
     }
   }
 
@@ -188,8 +264,10 @@ public class SpendService {
     String warning;
     synchronized (account) {
       account.inFlightMicros -= reservation.liveMicros;
-      account.inFlightCount--;
+      account.live.remove(reservation);
+      live.remove(reservation);
       daily.settle(day, reservation.liveMicros, priced.costMicros());
+      RunawayBreaker.settled(account, outcome.endedAt().toEpochMilli(), priced.costMicros());
       reservation.liveMicros = 0;
       account.settledMicros += priced.costMicros();
       account.requests++;
@@ -402,7 +480,7 @@ public class SpendService {
       } else {
         state = "active";
       }
-      return new SessionView(a.id, a.label, cap, a.capMicros == null, spent, a.inFlightMicros, a.inFlightCount, state, a.requests, a.closed,
+      return new SessionView(a.id, a.label, cap, a.capMicros == null, spent, a.inFlightMicros, a.live.size(), state, a.requests, a.closed,
           a.firstSeen, a.lastSeen);
     }
   }

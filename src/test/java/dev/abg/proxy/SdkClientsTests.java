@@ -89,7 +89,7 @@ class SdkClientsTests {
     assertEquals(402, e.statusCode());
     String expected = "abg: session '" + session + "' reached its cap: $0.00 of $0.00";
     assertTrue(String.valueOf(e.getMessage()).contains(expected) || e.body().toString().contains(expected), e.getMessage() + " / " + e.body());
-    assertEquals(0, upstream.requestCount());
+    assertEquals(0, upstream.count("POST", "/v1/messages"));
   }
 
   @Test

@@ -49,7 +49,7 @@ class SpendServiceTests {
   }
 
   private static Admission admission(String session, String model) {
-    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", model, Instant.now());
+    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", model, Instant.now(), 0, 0);
   }
 
   private static LedgerRow spend(SpendService spend, String session, Usage usage) {

@@ -1,0 +1,67 @@
+package dev.abg.spend;
+
+import java.util.ArrayDeque;
+
+import dev.abg.config.EnforcementSettings;
+
+/**
+ * The runaway breaker: a session that spends faster than {@code max_usd_per_minute} over the last minute, or that sends
+ * the very same request body more than {@code loop_max_repeats} times in a row, is blocked with its own message. Its
+ * state lives in the session's account and is read and changed under the account's monitor.
+ */
+final class RunawayBreaker {
+
+  private static final long MINUTE_MILLIS = 60_000;
+
+  /** Per-session state. */
+  static final class State {
+    private final ArrayDeque<long[]> recent = new ArrayDeque<>();
+    private long recentMicros;
+    private long lastFingerprint;
+    private int repeats;
+  }
+
+  private RunawayBreaker() {
+  }
+
+  /** The block message when a breaker trips for this request, else null. Counts the request for the loop detector. */
+  static String check(EnforcementSettings settings, SessionAccount account, Admission request, long nowMillis) {
+    State s = account.breaker;
+    if (request.bodyFingerprint() != 0 && request.bodyFingerprint() == s.lastFingerprint) {
+      s.repeats++;
+    } else {
+      s.lastFingerprint = request.bodyFingerprint();
+      s.repeats = 1;
+    }
+    int max = settings.loopMaxRepeats();
+    if (max > 0 && s.repeats > max) {
+      return "abg: session '" + account.id + "' sent the same request " + s.repeats + " times in a row; the agent looks stuck in a loop"
+          + " (loop_max_repeats is " + max + "). Change the request, or reset the session: abg reset " + account.id;
+    }
+    if (settings.maxMicrosPerMinute().isPresent()) {
+      long perMinute = settings.maxMicrosPerMinute().get();
+      long lastMinute = spentLastMinute(s, nowMillis) + account.inFlightMicros;
+      if (lastMinute >= perMinute) {
+        return "abg: session '" + account.id + "' spent " + Money.format(lastMinute, 2) + " in the last minute, over max_usd_per_minute "
+            + Money.format(perMinute, 2) + "; a runaway loop? It resumes when the rate drops, or raise max_usd_per_minute.";
+      }
+    }
+    return null;
+  }
+
+  static void settled(SessionAccount account, long nowMillis, long costMicros) {
+    State s = account.breaker;
+    if (costMicros > 0) {
+      s.recent.addLast(new long[] {nowMillis, costMicros});
+      s.recentMicros += costMicros;
+    }
+    spentLastMinute(s, nowMillis);
+  }
+
+  private static long spentLastMinute(State s, long nowMillis) {
+    while (!s.recent.isEmpty() && s.recent.peekFirst()[0] <= nowMillis - MINUTE_MILLIS) {
+      s.recentMicros -= s.recent.removeFirst()[1];
+    }
+    return s.recentMicros;
+  }
+}
