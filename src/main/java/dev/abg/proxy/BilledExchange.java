@@ -73,7 +73,13 @@ final class BilledExchange {
 
   void start(String pathAndQuery, Buffer body) {
     out.closeHandler(v -> clientGone());
-    reservation.onCutOff(message -> context.runOnContext(v -> cutOff(message)));
+    reservation.onCutOff(message -> {
+      if (Vertx.currentContext() == context) {
+        cutOff(message);
+      } else {
+        context.runOnContext(v -> cutOff(message));
+      }
+    });
     upstream.open(in, endpoint.provider, pathAndQuery, true).onComplete(opened -> {
       if (opened.failed()) {
         failBeforeResponse(opened.cause());
@@ -128,6 +134,9 @@ final class BilledExchange {
     }
     tap.feed(chunk);
     meter();
+    if (finishing) {
+      return; // this chunk reached the cap: it is billed, the stream ends with the block
+    }
     if (eventStream) {
       forward(chunk);
     } else {

@@ -236,4 +236,91 @@ class SpendServiceTests {
     assertInstanceOf(BudgetDecision.Denied.class, spend.admit(admission("closing", SONNET)));
     assertNull(spend.session("never").orElse(null));
   }
+
+  private static Admission admission(String session, long inputTokens, long fingerprint) {
+    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", SONNET, Instant.now(), inputTokens, fingerprint);
+  }
+
+  @Test
+  void shouldRefuseARequestWhoseInputAloneCannotFitInHardMode() {
+    SpendService spend = start("session_budget_usd", "0.02");
+    spend(spend, "tight", Usage.anthropic(4821, 0, 0, 0, 312));   // 19,143 µ$: 857 µ$ left
+    // 10,000 input tokens cost at least 10,000 × $0.30 (cache read) = 3,000 µ$ > 857
+    BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, spend.admit(admission("tight", 10_000, 0)));
+    assertEquals("abg: session 'tight' is at its cap: $0.02 of $0.02, and this request's input alone costs at least $0.0030. Raise it: abg raise tight 1",
+        denied.message());
+    // 2,000 tokens (600 µ$ at least) still fit
+    assertInstanceOf(BudgetDecision.Granted.class, spend.admit(admission("tight", 2_000, 0)));
+  }
+
+  @Test
+  void shouldLetTheCrossingRequestCompleteAndBlockTheNextInSoftMode() {
+    SpendService spend = start("session_budget_usd", "0.02", "enforcement", "soft");
+    spend(spend, "soft", Usage.anthropic(4821, 0, 0, 0, 312));
+    BudgetDecision.Granted granted = assertInstanceOf(BudgetDecision.Granted.class, spend.admit(admission("soft", 10_000, 0)));
+    java.util.concurrent.atomic.AtomicReference<String> cut = new java.util.concurrent.atomic.AtomicReference<>();
+    granted.reservation().onCutOff(cut::set);
+    spend.meter(granted.reservation(), SONNET, Usage.anthropic(10_000, 0, 0, 0, 0));
+    assertNull(cut.get(), "soft mode never cuts a request off");
+    spend.settle(granted.reservation(), new Outcome(SONNET, Usage.anthropic(10_000, 0, 0, 0, 0), LedgerRow.UsageSource.REPORTED, 200, null, false,
+        Instant.now())).toCompletableFuture().join();
+    assertInstanceOf(BudgetDecision.Denied.class, spend.admit(admission("soft", 1, 0)));
+  }
+
+  @Test
+  void shouldCutOffEveryRequestInFlightOfASessionWhenItsCapIsReached() {
+    SpendService spend = start("session_budget_usd", "0.02");
+    BudgetDecision.Granted a = (BudgetDecision.Granted) spend.admit(admission("both", 1, 0));
+    BudgetDecision.Granted b = (BudgetDecision.Granted) spend.admit(admission("both", 1, 0));
+    BudgetDecision.Granted other = (BudgetDecision.Granted) spend.admit(admission("elsewhere", 1, 0));
+    List<String> cuts = new java.util.concurrent.CopyOnWriteArrayList<>();
+    a.reservation().onCutOff(m -> cuts.add("a"));
+    b.reservation().onCutOff(m -> cuts.add("b"));
+    other.reservation().onCutOff(m -> cuts.add("other"));
+    spend.meter(a.reservation(), SONNET, Usage.anthropic(4000, 0, 0, 0, 0));   // 12,000 µ$
+    assertTrue(cuts.isEmpty());
+    spend.meter(b.reservation(), SONNET, Usage.anthropic(3000, 0, 0, 0, 0));   // +9,000 = 21,000 ≥ 20,000
+    assertEquals(java.util.Set.of("a", "b"), java.util.Set.copyOf(cuts));
+  }
+
+  @Test
+  void shouldBlockTheSameRequestSentTooManyTimesInARow() {
+    SpendService spend = start("loop_max_repeats", "3");
+    for (int i = 0; i < 3; i++) {
+      BudgetDecision d = spend.admit(admission("loop", 10, 42));
+      spend.settle(((BudgetDecision.Granted) d).reservation(), new Outcome(SONNET, Usage.anthropic(10, 0, 0, 0, 1), LedgerRow.UsageSource.REPORTED,
+          200, null, false, Instant.now())).toCompletableFuture().join();
+    }
+    BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, spend.admit(admission("loop", 10, 42)));
+    assertEquals(BudgetDecision.Reason.RUNAWAY, denied.reason());
+    assertEquals("abg: session 'loop' sent the same request 4 times in a row; the agent looks stuck in a loop (loop_max_repeats is 3)."
+        + " Change the request, or reset the session: abg reset loop", denied.message());
+    assertInstanceOf(BudgetDecision.Granted.class, spend.admit(admission("loop", 10, 43)), "a different request passes");
+  }
+
+  @Test
+  void shouldBlockASessionSpendingFasterThanTheRateCap() {
+    SpendService spend = start("max_usd_per_minute", "0.02");
+    spend(spend, "fast", Usage.anthropic(4821, 0, 0, 0, 312));   // 19,143 µ$
+    assertInstanceOf(BudgetDecision.Granted.class, spend.admit(admission("fast", 1, 1)));
+    spend(spend, "other", Usage.anthropic(4821, 0, 0, 0, 312));
+    SpendService same = spend;
+    BudgetDecision.Granted g = (BudgetDecision.Granted) same.admit(admission("fast2", 1, 2));
+    same.settle(g.reservation(), new Outcome(SONNET, Usage.anthropic(7000, 0, 0, 0, 0), LedgerRow.UsageSource.REPORTED, 200, null, false,
+        Instant.now())).toCompletableFuture().join();                                      // 21,000 µ$ in this minute
+    BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, same.admit(admission("fast2", 1, 3)));
+    assertEquals(BudgetDecision.Reason.RUNAWAY, denied.reason());
+    assertTrue(denied.message().startsWith("abg: session 'fast2' spent $0.02 in the last minute, over max_usd_per_minute $0.02"), denied.message());
+  }
+
+  @Test
+  void shouldTurnTheBreakersOff() {
+    SpendService spend = start("loop_max_repeats", "off", "max_usd_per_minute", "off");
+    for (int i = 0; i < 30; i++) {
+      BudgetDecision d = spend.admit(admission("free", 10, 7));
+      assertInstanceOf(BudgetDecision.Granted.class, d);
+      spend.settle(((BudgetDecision.Granted) d).reservation(), new Outcome(SONNET, Usage.anthropic(10, 0, 0, 0, 1), LedgerRow.UsageSource.REPORTED,
+          200, null, false, Instant.now())).toCompletableFuture().join();
+    }
+  }
 }

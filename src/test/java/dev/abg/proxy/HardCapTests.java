@@ -1,0 +1,210 @@
+package dev.abg.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import javax.sql.DataSource;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.abg.spend.SessionView;
+import dev.abg.spend.SpendService;
+import dev.abg.testing.Fault;
+import dev.abg.testing.FakeUpstream;
+import dev.abg.testing.InjectFakeUpstream;
+import dev.abg.testing.Ledger;
+import dev.abg.testing.StreamRecord;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The hard cap (the default enforcement): streams in flight count against the cap, are cut off when it is reached, the
+ * retry that follows is blocked, and nothing is left reserved after any kind of ending.
+ */
+@QuarkusTest
+class HardCapTests {
+
+  /** 40 characters: 10 output tokens at the tap's 4 characters per token. */
+  static final String DELTA = "0123456789012345678901234567890123456789";
+
+  @InjectFakeUpstream
+  FakeUpstream upstream;
+  @Inject
+  DataSource dataSource;
+  @Inject
+  SpendService spend;
+  Ledger ledger;
+
+  @BeforeEach
+  void setUp() {
+    upstream.reset();
+    ledger = new Ledger(dataSource);
+  }
+
+  private static Map<String, String> headers(String session) {
+    Map<String, String> h = new HashMap<>(ProxyClient.CLAUDE_HEADERS);
+    h.put("x-abg-session-id", session);
+    return h;
+  }
+
+  /** A long answer: {@code events} deltas of 10 tokens each, the usage reported consistently with the text. */
+  private void longAnswer(long inputTokens, int events, long delayMs) {
+    String[] deltas = new String[events];
+    java.util.Arrays.fill(deltas, DELTA);
+    upstream.config().anthropicUsage(inputTokens, 0, 0, 0, events * 10L).deltas(deltas).eventDelayMs(delayMs);
+  }
+
+  @Test
+  void shouldCutAStreamOffAtTheCapAndBlockTheNonStreamingRetry() {
+    String session = "cut-" + UUID.randomUUID();
+    spend.create(session, null, 10_000L);                 // $0.01
+    // claude-opus-4-8: 1,000 input × $5 = 5,000 µ$, then 10 tokens × $25 = 250 µ$ per event: the cap falls on the 20th event
+    longAnswer(1_000, 100, 10);
+    HttpResponse<String> stream = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    assertEquals(200, stream.statusCode());
+    String message = "abg: session '" + session + "' reached its cap: $0.01 of $0.01. Raise it: abg raise " + session + " 1";
+    assertTrue(stream.body().endsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"billing_error\",\"message\":\"" + message + "\"}}\n\n"),
+        stream.body());
+    StreamRecord upstreamStream = upstream.lastStream();
+    assertEquals(StreamRecord.Outcome.CLIENT_CLOSED, upstreamStream.awaitEnd(Duration.ofSeconds(10)), "abg closed the upstream connection");
+    assertTrue(upstreamStream.textEventsWritten() < 30, "the upstream stopped after " + upstreamStream.textEventsWritten() + " events");
+
+    Map<String, Object> row = ledger.lastRow(session);
+    assertEquals("cutoff", row.get("action"));
+    assertEquals("estimated", row.get("usage_source"));
+    long cost = ((Number) row.get("cost_micros")).longValue();
+    assertTrue(cost >= 10_000 && cost <= 10_250, "recorded " + cost + " µ$: at most one event (250 µ$) past the cap");
+
+    HttpResponse<String> retry = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", false)));
+    assertEquals(402, retry.statusCode());
+    assertEquals(1, upstream.count("POST", "/v1/messages"), "the retry never reached the upstream");
+    assertNoReservation(session);
+  }
+
+  @Test
+  void shouldHoldTheCapUnderEightParallelStreams() throws Exception {
+    String session = "parallel-" + UUID.randomUUID();
+    long cap = 50_000L;                                    // $0.05
+    spend.create(session, null, cap);
+    longAnswer(1_000, 400, 5);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Integer>> clients = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        clients.add(pool.submit(() -> {
+          int requests = 0;
+          while (requests < 50) {
+            requests++;
+            HttpResponse<String> r = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+            if (r.statusCode() == 402) {
+              return requests;
+            }
+          }
+          return requests;
+        }));
+      }
+      for (Future<Integer> client : clients) {
+        assertTrue(client.get() < 50, "every client was blocked in the end");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    long recorded = ledger.number("SELECT SUM(cost_micros) FROM requests WHERE session_id = ?", session);
+    assertEquals(recorded, spend.session(session).orElseThrow().spentMicros());
+    // each of the 8 streams can be one event (250 µ$) past the cap when they are all cut off together
+    assertTrue(recorded - cap <= 8 * 250, "recorded spend " + recorded + " µ$ against a cap of " + cap);
+    assertTrue(ledger.number("SELECT COUNT(*) FROM requests WHERE session_id = ? AND action = 'cutoff'", session) >= 1);
+    assertNoReservation(session);
+  }
+
+  @Test
+  void shouldCountTheInputNearTheCapAndBlockBeforeTheUpstreamBillsAnything() {
+    String session = "near-" + UUID.randomUUID();
+    spend.create(session, null, 10_000L);
+    upstream.config().countTokens(100_000);
+    String prompt = "x".repeat(200_000);
+    String body = "{\"model\":\"claude-opus-4-8\",\"max_tokens\":1024,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
+    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), body));
+    assertEquals(402, response.statusCode());
+    // 100,000 tokens at the cheapest input price of claude-opus-4-8 (a cache read, $0.50) cost at least $0.05
+    assertTrue(response.body().contains("this request's input alone costs at least $0.0500"), response.body());
+    assertEquals(1, upstream.count("POST", "/v1/messages/count_tokens"));
+    assertEquals(0, upstream.count("POST", "/v1/messages"));
+    var counted = upstream.requests("POST", "/v1/messages/count_tokens").get(0).bodyJson();
+    assertEquals(null, counted.getValue("max_tokens"), "count_tokens gets only the fields it accepts");
+    assertEquals(null, counted.getValue("stream"));
+  }
+
+  @Test
+  void shouldNeverBlockASequentialSessionThatStaysUnderItsCap() {
+    String session = "under-" + UUID.randomUUID();
+    // each request: 1,000 × $5 + 100 tokens × $25 = 7,500 µ$; ten of them = 75,000 µ$; the cap leaves 0.1 % on top
+    longAnswer(1_000, 10, 0);
+    upstream.config().countTokens(1_000);
+    spend.create(session, null, 75_075L);
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> r = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+      assertEquals(200, r.statusCode(), "request " + (i + 1));
+      assertTrue(r.body().endsWith("event: message_stop\ndata: {\"type\": \"message_stop\"}\n\n"), "request " + (i + 1) + " was not cut off");
+    }
+    assertEquals(75_000L, spend.session(session).orElseThrow().spentMicros());
+    assertEquals(List.of("allow", "allow", "allow", "allow", "allow", "allow", "allow", "allow", "warn", "warn"),
+        ledger.rows(session).stream().map(r -> r.get("action")).toList());
+    HttpResponse<String> over = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    assertEquals(402, over.statusCode(), "the eleventh cannot fit: its input alone costs more than the 75 µ$ left");
+  }
+
+  @Test
+  void shouldLeaveNoReservationBehindAfterAnyKindOfEnding() throws Exception {
+    String session = "leak-" + UUID.randomUUID();
+    longAnswer(1_000, 20, 5);
+    upstream.config().faultNext(1, Fault.RESET, 3);
+    ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    assertNoReservation(session);
+    upstream.config().faultNext(1, Fault.TRUNCATE, 3);
+    ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    assertNoReservation(session);
+    upstream.config().faultNext(1, Fault.GARBAGE, 3);
+    ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    assertNoReservation(session);
+    upstream.config().faultNext(1, Fault.MALFORMED_JSON, 0);
+    ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", false)));
+    assertNoReservation(session);
+    upstream.config().respondNext(1, dev.abg.testing.CannedResponse.anthropicOverloaded());
+    ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    assertNoReservation(session);
+    // the agent hangs up mid-stream
+    var open = ProxyClient.open(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    open.body().read(new byte[256]);
+    open.body().close();
+    upstream.lastStream().awaitEnd(Duration.ofSeconds(10));
+    awaitNoReservation(session);
+    assertEquals(6, ledger.rows(session).size(), "every request settled exactly once");
+  }
+
+  private void assertNoReservation(String session) {
+    SessionView view = spend.session(session).orElseThrow();
+    assertEquals(0, view.inFlightRequests(), "requests in flight");
+    assertEquals(0, view.inFlightMicros(), "µ$ in flight");
+  }
+
+  private void awaitNoReservation(String session) throws InterruptedException {
+    for (int i = 0; i < 100 && spend.session(session).orElseThrow().inFlightRequests() > 0; i++) {
+      Thread.sleep(50);
+    }
+    assertNoReservation(session);
+  }
+}
