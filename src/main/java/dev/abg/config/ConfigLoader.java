@@ -133,9 +133,10 @@ public final class ConfigLoader {
     };
   }
 
+  /** "off" (which YAML reads as false), "none" or "unlimited". */
   private static boolean isOff(String value) {
     String v = value.trim().toLowerCase(Locale.ROOT);
-    return v.equals("off") || v.equals("none") || v.equals("unlimited");
+    return v.equals("off") || v.equals("false") || v.equals("no") || v.equals("none") || v.equals("unlimited");
   }
 
   private int integer(String key, int fallback, int min, int max) {

@@ -76,6 +76,13 @@ class ConfigLoaderTests {
   }
 
   @Test
+  void shouldReadOffAsYamlGivesIt() {
+    AbgConfig c = load("daily_budget_usd", "false", "loop_max_repeats", "false", "max_usd_per_minute", "false");
+    assertTrue(c.budgets().dailyBudgetUsd().isEmpty());
+    assertEquals(0, c.enforcement().loopMaxRepeats());
+  }
+
+  @Test
   void shouldTurnTheDailyCapAndTheBreakersOff() {
     AbgConfig c = load("daily_budget_usd", "off", "loop_max_repeats", "off", "max_usd_per_minute", "off", "enforcement", "soft");
     assertTrue(c.budgets().dailyBudgetUsd().isEmpty());

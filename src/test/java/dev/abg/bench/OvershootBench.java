@@ -1,0 +1,129 @@
+package dev.abg.bench;
+
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import dev.abg.testing.AbgProcess;
+import dev.abg.testing.FakeUpstream;
+import dev.abg.testing.StreamRecord;
+
+/**
+ * The overshoot benchmark of the hard cap (run by {@code bench/overshoot.sh}; not a test). One session with a $0.50
+ * cap, eight concurrent streaming clients that keep sending until they are blocked, against a fake upstream that
+ * streams long, expensive answers with small delays and counts what it really sent before each connection closed.
+ * For {@code hard} and {@code soft} enforcement in the same run it prints the recorded spend minus the cap and the cost
+ * of what the upstream really sent minus the cap.
+ */
+public final class OvershootBench {
+
+  static final long CAP_MICROS = 500_000;             // $0.50
+  static final int CLIENTS = 8;
+  static final long INPUT_TOKENS = 2_000;             // claude-opus-4-8: 2,000 × $5 = $0.01 per request
+  static final int EVENTS = 400;                      // 400 × 10 tokens × $25 = $0.10 per complete answer
+  static final long EVENT_DELAY_MS = 5;
+  static final long INPUT_PICO = 5_000_000;           // $5 / MTok
+  static final long OUTPUT_PICO = 25_000_000;         // $25 / MTok
+
+  record Result(String mode, int requests, int blocked, long cutoffs, long recordedMicros, long upstreamMicros) {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path work = Files.createTempDirectory("abg-overshoot");
+    List<Result> results = new ArrayList<>();
+    try (FakeUpstream upstream = FakeUpstream.started()) {
+      String[] deltas = new String[EVENTS];
+      Arrays.fill(deltas, "0123456789012345678901234567890123456789"); // 40 characters = 10 tokens
+      for (String mode : List.of("hard", "soft")) {
+        upstream.reset();
+        upstream.config().anthropicUsage(INPUT_TOKENS, 0, 0, 0, EVENTS * 10L).deltas(deltas).eventDelayMs(EVENT_DELAY_MS).countTokens(INPUT_TOKENS);
+        try (AbgProcess abg = AbgProcess.start(work.resolve(mode), Map.of("upstream_anthropic", upstream.baseUrl(), "session_budget_usd", "0.50",
+            "daily_budget_usd", "off", "enforcement", mode, "loop_max_repeats", "off"))) {
+          results.add(run(mode, abg, upstream));
+        }
+      }
+    }
+    System.out.println();
+    System.out.println("Overshoot of a $0.50 session cap, " + CLIENTS + " concurrent streaming clients (claude-opus-4-8, " + EVENTS
+        + " events of 10 tokens, " + EVENT_DELAY_MS + " ms apart; one event = $0.00025)");
+    System.out.println();
+    System.out.println("| enforcement | requests | blocked | cut off | recorded spend − cap | upstream really sent − cap |");
+    System.out.println("|---|---|---|---|---|---|");
+    for (Result r : results) {
+      System.out.printf("| %s | %d | %d | %d | %s | %s |%n", r.mode(), r.requests(), r.blocked(), r.cutoffs(), usd(r.recordedMicros() - CAP_MICROS),
+          usd(r.upstreamMicros() - CAP_MICROS));
+    }
+  }
+
+  private static Result run(String mode, AbgProcess abg, FakeUpstream upstream) throws Exception {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    String body = "{\"model\":\"claude-opus-4-8\",\"max_tokens\":8192,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"write a long story\"}]}";
+    ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+    List<Future<int[]>> clients = new ArrayList<>();
+    for (int i = 0; i < CLIENTS; i++) {
+      clients.add(pool.submit(() -> {
+        int sent = 0;
+        while (sent < 100) {
+          sent++;
+          HttpRequest request = HttpRequest.newBuilder(URI.create(abg.baseUrl() + "/s/overshoot/v1/messages")).timeout(Duration.ofSeconds(60))
+              .header("content-type", "application/json").header("anthropic-version", "2023-06-01").header("x-api-key", "sk-ant-bench")
+              .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+          HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+          if (response.statusCode() == 402) {
+            return new int[] {sent, 1};
+          }
+        }
+        return new int[] {sent, 0};
+      }));
+    }
+    int requests = 0;
+    int blocked = 0;
+    for (Future<int[]> c : clients) {
+      int[] r = c.get();
+      requests += r[0];
+      blocked += r[1];
+    }
+    pool.shutdown();
+    for (StreamRecord s : upstream.streams()) {
+      s.awaitEnd(Duration.ofSeconds(30));
+    }
+    long upstreamPico = 0;
+    for (StreamRecord s : upstream.streams()) {
+      upstreamPico += INPUT_TOKENS * INPUT_PICO + s.outputTokensWritten() * OUTPUT_PICO;
+    }
+    long recorded;
+    long cutoffs;
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + abg.dir().resolve("data/abg.db")); Statement st = c.createStatement()) {
+      recorded = single(st, "SELECT COALESCE(SUM(cost_micros), 0) FROM requests WHERE session_id = 'overshoot'");
+      cutoffs = single(st, "SELECT COUNT(*) FROM requests WHERE session_id = 'overshoot' AND action = 'cutoff'");
+    }
+    return new Result(mode, requests, blocked, cutoffs, recorded, upstreamPico / 1_000_000);
+  }
+
+  private static long single(Statement st, String sql) throws Exception {
+    try (ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static String usd(long micros) {
+    return (micros < 0 ? "−" : "+") + "$" + BigDecimal.valueOf(Math.abs(micros), 6).toPlainString();
+  }
+}
