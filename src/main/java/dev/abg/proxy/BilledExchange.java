@@ -185,8 +185,8 @@ final class BilledExchange {
    * {@code cutoff}. The agent's next request — Claude Code's non-streaming retry included — gets the normal block.
    */
   private void cutOff(String message) {
-    if (finishing) {
-      return;
+    if (finishing || (tap != null && tap.snapshot().usageReported())) {
+      return; // the upstream has already reported its final usage: the answer is complete and paid for, let it end
     }
     finishing = true;
     if (upstreamRequest != null) {
