@@ -198,9 +198,10 @@ class AnthropicProxyTests {
   @Test
   void shouldBlockAtTheCapWith402AndNotCallTheUpstream() {
     String session = session();
-    spend.create(session, "cap test", 500L);
+    spend.create(session, "cap test", 1_000L);
     HttpResponse<String> first = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
     assertEquals(200, first.statusCode());
+    spend.setCap(session, 500L);                          // 878 µ$ spent: now past the cap
     HttpResponse<String> blocked = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
     assertEquals(402, blocked.statusCode());
     String message = "abg: session '" + session + "' reached its cap: $0.00 of $0.00. Raise it: abg raise " + session + " 1";
@@ -218,7 +219,7 @@ class AnthropicProxyTests {
   @Test
   void shouldNeverBlockInWarnOnlyModeButWarnInAHeader() {
     String session = session();
-    spend.create(session, null, 500L);
+    spend.create(session, null, 1_000L);
     BudgetSettings before = spend.budgets();
     try {
       spend.putBudgets(new BudgetSettings(before.sessionBudgetUsd(), before.dailyBudgetUsd(), before.warnAt(), false));
