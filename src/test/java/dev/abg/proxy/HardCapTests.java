@@ -95,6 +95,30 @@ class HardCapTests {
   }
 
   @Test
+  void shouldCutAResponsesStreamOffWithResponseFailedAndBlockCodexsNextRequest() {
+    String session = "codex-cut-" + UUID.randomUUID();
+    spend.create(session, null, 10_000L);
+    String[] deltas = new String[100];
+    java.util.Arrays.fill(deltas, DELTA);
+    // gpt-5.5: 10 output tokens × $30 = 300 µ$ an event; the input is reported only at the end, so it counts at its least until then
+    upstream.config().openAiUsage(1_000, 0, 1_000, 0).deltas(deltas).eventDelayMs(10);
+    HttpResponse<String> stream = ProxyClient.send(ProxyClient.post("/v1/responses", OpenAiProxyTests.codex(session),
+        OpenAiProxyTests.responses("gpt-5.5", true, session)));
+    assertEquals(200, stream.statusCode());
+    String message = "abg: session '" + session + "' reached its cap: $0.01 of $0.01. Raise it: abg raise " + session + " 1";
+    assertTrue(stream.body().contains("event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"id\":\"resp_fake_"), stream.body());
+    assertTrue(stream.body().endsWith("\"status\":\"failed\",\"error\":{\"code\":\"invalid_prompt\",\"message\":\"" + message + "\"}}}\n\n"),
+        stream.body());
+    assertEquals("cutoff", ledger.lastRow(session).get("action"));
+    HttpResponse<String> next = ProxyClient.send(ProxyClient.post("/v1/responses", OpenAiProxyTests.codex(session),
+        OpenAiProxyTests.responses("gpt-5.5", true, session)));
+    assertEquals(400, next.statusCode());
+    assertTrue(next.body().matches("abg: session '" + session + "' reached its cap: \\$0\\.01 of \\$0\\.01\\. Raise it: abg raise " + session + " 1"),
+        next.body());
+    assertNoReservation(session);
+  }
+
+  @Test
   void shouldHoldTheCapUnderEightParallelStreams() throws Exception {
     String session = "parallel-" + UUID.randomUUID();
     long cap = 50_000L;                                    // $0.05
