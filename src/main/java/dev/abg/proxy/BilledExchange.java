@@ -43,7 +43,9 @@ final class BilledExchange {
   private final SpendService spend;
   private final UpstreamClient upstream;
   private final Clock clock;
+  private final ProxyMetrics metrics;
   private final Context context;
+  private long sentNanos;
 
   private HttpClientRequest upstreamRequest;
   private HttpClientResponse upstreamResponse;
@@ -57,7 +59,7 @@ final class BilledExchange {
   private boolean finishing;
 
   BilledExchange(HttpServerRequest in, Endpoint endpoint, RequestFacts facts, long inputTokens, Reservation reservation, Standing standing,
-                 SpendService spend, UpstreamClient upstream, Clock clock) {
+                 SpendService spend, UpstreamClient upstream, Clock clock, ProxyMetrics metrics) {
     this.in = in;
     this.out = in.response();
     this.endpoint = endpoint;
@@ -68,6 +70,7 @@ final class BilledExchange {
     this.spend = spend;
     this.upstream = upstream;
     this.clock = clock;
+    this.metrics = metrics;
     this.context = Vertx.currentContext();
   }
 
@@ -90,6 +93,7 @@ final class BilledExchange {
         upstreamRequest.reset();
         return;
       }
+      sentNanos = System.nanoTime();
       upstreamRequest.send(body).onComplete(sent -> {
         if (sent.failed()) {
           failBeforeResponse(sent.cause());
@@ -105,6 +109,7 @@ final class BilledExchange {
       response.request().reset();
       return;
     }
+    metrics.upstreamResponded(endpoint.provider, sentNanos);
     upstreamResponse = response;
     upstreamStatus = response.statusCode();
     requestId = firstNonNull(response.getHeader("request-id"), response.getHeader("x-request-id"));

@@ -25,10 +25,12 @@ class ProxyHandler {
   private final SpendService spend;
   private final UpstreamClient upstream;
   private final CodexThreads codexThreads;
+  private final ProxyMetrics metrics;
   private final Clock clock;
   private final long maxBodyBytes;
 
-  ProxyHandler(SpendService spend, UpstreamClient upstream, CodexThreads codexThreads, Clock clock, AbgConfig config) {
+  ProxyHandler(SpendService spend, UpstreamClient upstream, CodexThreads codexThreads, ProxyMetrics metrics, Clock clock, AbgConfig config) {
+    this.metrics = metrics;
     this.spend = spend;
     this.upstream = upstream;
     this.codexThreads = codexThreads;
@@ -139,7 +141,7 @@ class ProxyHandler {
     }
     BudgetDecision.Granted granted = (BudgetDecision.Granted) decision;
     Buffer toSend = endpoint == Endpoint.OPENAI_CHAT && facts.stream() && !facts.includeUsage() ? RequestFacts.withIncludeUsage(body) : body;
-    new BilledExchange(in, endpoint, facts, inputTokens, granted.reservation(), granted.standing(), spend, upstream, clock)
+    new BilledExchange(in, endpoint, facts, inputTokens, granted.reservation(), granted.standing(), spend, upstream, clock, metrics)
         .start(path.upstreamPathAndQuery(), toSend);
   }
 

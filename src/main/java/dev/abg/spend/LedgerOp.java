@@ -28,6 +28,10 @@ sealed interface LedgerOp {
   record PutSetting(String key, String value, String eventDetail, Instant at, CompletableFuture<Long> done) implements LedgerOp {
   }
 
+  /** An audited event that changes no row (a budget change read from the config file). */
+  record AuditEvent(String sessionId, String kind, String detail, Instant at, CompletableFuture<Long> done) implements LedgerOp {
+  }
+
   /** What an admin change does to the session row. */
   sealed interface SessionChange {
     record SetCap(Long capMicros) implements SessionChange {

@@ -127,7 +127,7 @@ final class LedgerSql {
     return insertEvent(c, op.at().toString(), null, "budgets_changed", op.eventDetail());
   }
 
-  private static long insertEvent(Connection c, String ts, String sessionId, String kind, String detail) throws SQLException {
+  static long insertEvent(Connection c, String ts, String sessionId, String kind, String detail) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT, LedgerWriter.RETURN_KEYS)) {
       ps.setString(1, ts);
       ps.setString(2, sessionId);

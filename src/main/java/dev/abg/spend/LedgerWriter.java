@@ -120,6 +120,8 @@ final class LedgerWriter implements AutoCloseable {
       return LedgerSql.changeSession(c, change);
     } else if (op instanceof LedgerOp.PutSetting setting) {
       return LedgerSql.putSetting(c, setting);
+    } else if (op instanceof LedgerOp.AuditEvent event) {
+      return LedgerSql.insertEvent(c, event.at().toString(), event.sessionId(), event.kind(), event.detail());
     }
     throw new IllegalArgumentException("unknown ledger write " + op);
   }

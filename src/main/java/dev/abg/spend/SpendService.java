@@ -22,6 +22,7 @@ import dev.abg.config.AbgConfig;
 import dev.abg.config.BudgetSettings;
 import dev.abg.config.EnforcementSettings;
 import dev.abg.spend.price.Priced;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -43,6 +44,7 @@ public class SpendService {
   private final Optional<JsonlLedger> jsonl;
   private final Map<String, SessionAccount> accounts = new ConcurrentHashMap<>();
   private final DailyTotal daily;
+  private final SpendMetrics metrics;
   private volatile BudgetSettings budgets;
   private final EnforcementSettings enforcement;
   /** Every request in flight, across sessions: a daily cap cuts them all off. */
@@ -50,7 +52,7 @@ public class SpendService {
   /** The budgets as the config file gives them (changes when the file is reloaded). */
   private volatile BudgetSettings configBudgets;
 
-  SpendService(AbgConfig config, LedgerStore store, Prices prices, Clock clock) {
+  SpendService(AbgConfig config, LedgerStore store, Prices prices, Clock clock, MeterRegistry registry) {
     this.config = config;
     this.prices = prices;
     this.clock = clock;
@@ -67,6 +69,8 @@ public class SpendService {
       a.lastSeen = s.lastSeen();
       accounts.put(a.id, a);
     }
+    this.metrics = new SpendMetrics(registry, this::session, this);
+    accounts.keySet().forEach(metrics::session);
     this.daily = new DailyTotal(currentDay(), store.dayTotal(currentDay()));
     this.jsonl = config.ledgerFile().map(SpendService::openJsonl);
     this.writer = new LedgerWriter(store.dataSource(), rows -> jsonl.ifPresent(j -> j.append(rows)));
@@ -200,6 +204,8 @@ public class SpendService {
           LedgerRow.Action.BLOCK, LedgerRow.UsageSource.REPORTED, prices.table().version(), null, null);
       writer.submit(new LedgerOp.InsertRequest(row, done));
     }
+    metrics.recorded(row);
+    metrics.blocked(denied.reason());
     DECISIONS.infof("BLOCKED session=%s model=%s | %s", account.id, request.model(), denied.message());
     return done.thenApply(row::withId);
   }
@@ -280,6 +286,7 @@ public class SpendService {
           priced.priceVersion(), outcome.upstreamStatus(), outcome.requestId());
       writer.submit(new LedgerOp.InsertRequest(row, done));
     }
+    metrics.recorded(row);
     logSettled(row, warning);
     return done.thenApply(id -> Optional.of(row.withId(id)));
   }
@@ -316,6 +323,7 @@ public class SpendService {
       writer.submit(new LedgerOp.CreateSession(id, label, capMicros, now, done));
     }
     await(done);
+    metrics.session(id);
     return view(created);
   }
 
@@ -389,6 +397,21 @@ public class SpendService {
     DECISIONS.infof("ADMIN budgets session=%s daily=%s warn_at=%s block_on_limit=%s", Money.format(Money.micros(next.sessionBudgetUsd()), 2),
         next.dailyBudgetUsd().map(d -> Money.format(Money.micros(d), 2)).orElse("none"), next.warnAt(), next.blockOnLimit());
     return next;
+  }
+
+  /**
+   * The config file's budget keys were edited while running: they take effect now (the latest change wins over an
+   * earlier API change), and the change is an audited event.
+   */
+  public void applyConfigBudgets(BudgetSettings fromFile) {
+    CompletableFuture<Long> done = new CompletableFuture<>();
+    synchronized (this) {
+      BudgetSettings old = budgets;
+      configBudgets = fromFile;
+      budgets = fromFile;
+      writer.submit(new LedgerOp.AuditEvent(null, "budgets_changed",
+          "{\"source\":\"config\",\"old\":" + BudgetsCodec.values(old) + ",\"new\":" + BudgetsCodec.values(fromFile) + "}", clock.instant(), done));
+    }
   }
 
   /** Whether the budgets in force were set through the admin API (else they are the config file's). */
@@ -492,11 +515,16 @@ public class SpendService {
     if (existing != null) {
       return existing;
     }
-    return accounts.computeIfAbsent(id, key -> {
-      SessionAccount created = new SessionAccount(key, seen);
+    boolean[] created = new boolean[1];
+    SessionAccount account = accounts.computeIfAbsent(id, key -> {
+      created[0] = true;
       writer.submit(new LedgerOp.CreateSession(key, null, null, seen, new CompletableFuture<>()));
-      return created;
+      return new SessionAccount(key, seen);
     });
+    if (created[0]) {
+      metrics.session(id);
+    }
+    return account;
   }
 
   private String warning(BudgetSettings b, long spent, long cap, long dailySpent) {

@@ -46,7 +46,7 @@ final class LedgerFixture implements AutoCloseable {
     dataSource = new SQLiteDataSource();
     dataSource.setUrl("jdbc:sqlite:" + config.dbPath() + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000&foreign_keys=true");
     Flyway flyway = Flyway.configure().dataSource(dataSource).locations("filesystem:db/migration").load();
-    spend = new SpendService(config, new LedgerStore(config, dataSource, flyway), new Prices(config), clock);
+    spend = new SpendService(config, new LedgerStore(config, dataSource, flyway), new Prices(config), clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     return spend;
   }
 

@@ -323,4 +323,17 @@ class SpendServiceTests {
           200, null, false, Instant.now())).toCompletableFuture().join();
     }
   }
+
+  @Test
+  void shouldApplyAnEditedConfigFileAtOnceAndAuditIt() throws Exception {
+    SpendService spend = start("session_budget_usd", "0.02");
+    spend(spend, "live", Usage.anthropic(4821, 0, 0, 0, 312));     // 19,143 µ$
+    assertInstanceOf(BudgetDecision.Granted.class, spend.admit(admission("live", 0, 0)));
+    spend.applyConfigBudgets(new BudgetSettings(new BigDecimal("0.01"), Optional.empty(), new BigDecimal("0.8"), true));
+    assertInstanceOf(BudgetDecision.Denied.class, spend.admit(admission("live", 0, 0)), "the lower cap applies to the next request");
+    for (int i = 0; i < 50 && fixture.queryLong("SELECT COUNT(*) FROM events WHERE kind = 'budgets_changed'") == 0; i++) {
+      Thread.sleep(20);
+    }
+    assertTrue(fixture.queryString("SELECT detail FROM events WHERE kind = 'budgets_changed'").contains("\"source\":\"config\""));
+  }
 }
