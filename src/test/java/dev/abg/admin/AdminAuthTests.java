@@ -9,6 +9,9 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.restassured.OpenApiValidationFilter;
+
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
@@ -46,6 +49,14 @@ class AdminAuthTests {
           .body("detail", containsString("Authorization: Bearer <admin_token>"))
           .body("instance", equalTo(call[1]));
     }
+  }
+
+  @Test
+  void shouldAnswer401AsTheContractSays() {
+    String spec = OpenApiContractTests.SPEC.toAbsolutePath().toUri().toString();
+    OpenApiValidationFilter validation = new OpenApiValidationFilter(OpenApiInteractionValidator.createForSpecificationUrl(spec).build());
+    given().filter(validation).get("/abg/status").then().statusCode(401);
+    given().filter(validation).header("Authorization", "Bearer wrong-token-of-some-length").get("/abg/pricing").then().statusCode(401);
   }
 
   @Test
