@@ -13,7 +13,8 @@ import io.vertx.core.http.HttpServer;
  * 1000 input and 1000 output tokens ($0.018 on claude-sonnet-4-6). Points {@code upstream_anthropic} at itself.
  *
  * <p>The project's full fake ({@code dev.abg.testing.FakeUpstream}) was not on this branch when the admin API was
- * built; the tests that use this one only need "a request that costs something", so either fake serves them.
+ * built. This one is scoped to {@link AdminTokenProfile}; {@link RaiseAndResumeTests} asserts its exact usage (1000 +
+ * 1000 tokens), so moving that test to the shared fake means configuring the same usage there.
  */
 public class FakeAnthropic implements QuarkusTestResourceLifecycleManager {
 
