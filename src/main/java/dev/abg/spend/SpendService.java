@@ -498,7 +498,7 @@ public class SpendService {
       String state;
       if (a.closed || (b.blockOnLimit() && a.committedMicros() >= cap)) {
         state = "blocked";
-      } else if (spent >= warnThreshold(b, cap)) {
+      } else if (a.committedMicros() >= warnThreshold(b, cap)) {
         state = "warn";
       } else {
         state = "active";
