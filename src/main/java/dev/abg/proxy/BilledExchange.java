@@ -57,6 +57,8 @@ final class BilledExchange {
   private String requestId;
   /** The exchange has started to finish (settlement under way): nothing more is forwarded or settled. */
   private boolean finishing;
+  /** The upstream went silent past the idle timeout before answering. */
+  private boolean timedOut;
 
   BilledExchange(HttpServerRequest in, Endpoint endpoint, RequestFacts facts, long inputTokens, Reservation reservation, Standing standing,
                  SpendService spend, UpstreamClient upstream, Clock clock, ProxyMetrics metrics) {
@@ -76,6 +78,11 @@ final class BilledExchange {
 
   void start(String pathAndQuery, Buffer body) {
     out.closeHandler(v -> clientGone());
+    if (out.closed()) {
+      // the agent left while abg was counting tokens or waiting: buy nothing
+      clientGone();
+      return;
+    }
     reservation.onCutOff(message -> {
       if (Vertx.currentContext() == context) {
         cutOff(message);
@@ -283,6 +290,7 @@ final class BilledExchange {
     }
     finishing = true;
     ProxyFailure failure = ProxyFailure.upstream(cause, upstream.base(endpoint.provider).toString());
+    timedOut = failure.kind == ProxyFailure.Kind.UPSTREAM_TIMEOUT;
     Log.debugf("no upstream response for session %s: %s", standing.sessionId(), failure.getMessage());
     settle(false).whenComplete((row, err) -> context.runOnContext(v -> {
       AbgHeaders.put(out, standing);
@@ -317,9 +325,11 @@ final class BilledExchange {
       usage = s == null ? Usage.NONE : s.usage();
       source = LedgerRow.UsageSource.REPORTED;
     } else if (s == null) {
-      // nothing came back; if the request may have reached the upstream, bill its input as estimated (never free)
-      usage = upstreamRequest == null ? Usage.NONE : new Usage(inputTokens, 0, 0, 0, 0, 0, 0);
-      source = upstreamRequest == null ? LedgerRow.UsageSource.REPORTED : LedgerRow.UsageSource.ESTIMATED;
+      // nothing came back: a request that timed out may be running (and billed) upstream, so its input is billed as
+      // estimated (never free); one refused or reset before any answer is recorded at $0
+      boolean mayBeBilled = upstreamRequest != null && timedOut;
+      usage = mayBeBilled ? new Usage(inputTokens, 0, 0, 0, 0, 0, 0) : Usage.NONE;
+      source = mayBeBilled ? LedgerRow.UsageSource.ESTIMATED : LedgerRow.UsageSource.REPORTED;
     } else {
       Usage withOutput = s.usageWithEstimate();
       usage = s.inputReported() ? withOutput : new Usage(Math.max(withOutput.inputTokens(), inputTokens), withOutput.cacheWrite5mTokens(),

@@ -49,7 +49,7 @@ class SpendServiceTests {
   }
 
   private static Admission admission(String session, String model) {
-    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", model, Instant.now(), 0, 0);
+    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", model, Instant.now(), 0, false, 0);
   }
 
   private static LedgerRow spend(SpendService spend, String session, Usage usage) {
@@ -238,7 +238,7 @@ class SpendServiceTests {
   }
 
   private static Admission admission(String session, long inputTokens, long fingerprint) {
-    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", SONNET, Instant.now(), inputTokens, fingerprint);
+    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", SONNET, Instant.now(), inputTokens, false, fingerprint);
   }
 
   @Test
