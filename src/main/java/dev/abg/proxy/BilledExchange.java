@@ -55,6 +55,11 @@ final class BilledExchange {
   private String requestId;
   /** The exchange has started to finish (settlement under way): nothing more is forwarded or settled. */
   private boolean finishing;
+  /** The response's idle timer (Vert.x's request idle timeout ends when the response head arrives), or -1. */
+  private long idleTimer = -1;
+  private long lastUpstreamData;
+  /** The upstream is paused because the agent reads slowly: that silence is ours, not the upstream's. */
+  private boolean paused;
 
   BilledExchange(HttpServerRequest in, Endpoint endpoint, RequestFacts facts, long inputTokens, Reservation reservation, Standing standing,
                  SpendService spend, UpstreamClient upstream, Clock clock) {
@@ -126,12 +131,43 @@ final class BilledExchange {
     response.handler(this::onChunk);
     response.exceptionHandler(this::onUpstreamBroke);
     response.endHandler(v -> onUpstreamEnd());
+    lastUpstreamData = System.nanoTime();
+    armIdleTimer(upstream.idleTimeout().toMillis());
+  }
+
+  /**
+   * Ends a response whose upstream stays silent for longer than {@code upstream_idle_timeout_s} while it streams, as a
+   * broken upstream: the agent gets the provider's error, the ledger what was consumed.
+   */
+  private void armIdleTimer(long delayMs) {
+    idleTimer = context.owner().setTimer(Math.max(1, delayMs), id -> {
+      idleTimer = -1;
+      if (finishing) {
+        return;
+      }
+      long idleMs = upstream.idleTimeout().toMillis();
+      long silentMs = (System.nanoTime() - lastUpstreamData) / 1_000_000;
+      if (paused || silentMs < idleMs) {
+        armIdleTimer(paused ? idleMs : idleMs - silentMs);
+        return;
+      }
+      onUpstreamBroke(new java.util.concurrent.TimeoutException("no data for " + silentMs + " ms mid-response"));
+      upstreamRequest.reset();                    // after: the reset's own exception finds the exchange finishing
+    });
+  }
+
+  private void cancelIdleTimer() {
+    if (idleTimer >= 0) {
+      context.owner().cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
   }
 
   private void onChunk(Buffer chunk) {
     if (finishing) {
       return;
     }
+    lastUpstreamData = System.nanoTime();
     tap.feed(chunk);
     meter();
     if (finishing) {
@@ -151,7 +187,12 @@ final class BilledExchange {
     out.write(chunk);
     if (out.writeQueueFull()) {
       upstreamResponse.pause();
-      out.drainHandler(v -> upstreamResponse.resume());
+      paused = true;
+      out.drainHandler(v -> {
+        paused = false;
+        lastUpstreamData = System.nanoTime();
+        upstreamResponse.resume();
+      });
     }
   }
 
@@ -301,6 +342,7 @@ final class BilledExchange {
   }
 
   private java.util.concurrent.CompletionStage<?> settle(boolean cutOff) {
+    cancelIdleTimer();
     TapSnapshot s = tap == null ? null : tap.snapshot();
     Usage usage;
     LedgerRow.UsageSource source;
