@@ -59,6 +59,11 @@ final class BilledExchange {
   private boolean finishing;
   /** The upstream went silent past the idle timeout before answering. */
   private boolean timedOut;
+  /** The response's idle timer (Vert.x's request idle timeout ends when the response head arrives), or -1. */
+  private long idleTimer = -1;
+  private long lastUpstreamData;
+  /** The upstream is paused because the agent reads slowly: that silence is ours, not the upstream's. */
+  private boolean paused;
 
   BilledExchange(HttpServerRequest in, Endpoint endpoint, RequestFacts facts, long inputTokens, Reservation reservation, Standing standing,
                  SpendService spend, UpstreamClient upstream, Clock clock, ProxyMetrics metrics) {
@@ -138,12 +143,43 @@ final class BilledExchange {
     response.handler(this::onChunk);
     response.exceptionHandler(this::onUpstreamBroke);
     response.endHandler(v -> onUpstreamEnd());
+    lastUpstreamData = System.nanoTime();
+    armIdleTimer(upstream.idleTimeout().toMillis());
+  }
+
+  /**
+   * Ends a response whose upstream stays silent for longer than {@code upstream_idle_timeout_s} while it streams, as a
+   * broken upstream: the agent gets the provider's error, the ledger what was consumed.
+   */
+  private void armIdleTimer(long delayMs) {
+    idleTimer = context.owner().setTimer(Math.max(1, delayMs), id -> {
+      idleTimer = -1;
+      if (finishing) {
+        return;
+      }
+      long idleMs = upstream.idleTimeout().toMillis();
+      long silentMs = (System.nanoTime() - lastUpstreamData) / 1_000_000;
+      if (paused || silentMs < idleMs) {
+        armIdleTimer(paused ? idleMs : idleMs - silentMs);
+        return;
+      }
+      onUpstreamBroke(new java.util.concurrent.TimeoutException("no data for " + silentMs + " ms mid-response"));
+      upstreamRequest.reset();                    // after: the reset's own exception finds the exchange finishing
+    });
+  }
+
+  private void cancelIdleTimer() {
+    if (idleTimer >= 0) {
+      context.owner().cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
   }
 
   private void onChunk(Buffer chunk) {
     if (finishing) {
       return;
     }
+    lastUpstreamData = System.nanoTime();
     tap.feed(chunk);
     meter();
     if (finishing) {
@@ -163,7 +199,12 @@ final class BilledExchange {
     out.write(chunk);
     if (out.writeQueueFull()) {
       upstreamResponse.pause();
-      out.drainHandler(v -> upstreamResponse.resume());
+      paused = true;
+      out.drainHandler(v -> {
+        paused = false;
+        lastUpstreamData = System.nanoTime();
+        upstreamResponse.resume();
+      });
     }
   }
 
@@ -314,6 +355,7 @@ final class BilledExchange {
   }
 
   private java.util.concurrent.CompletionStage<?> settle(boolean cutOff) {
+    cancelIdleTimer();
     TapSnapshot s = tap == null ? null : tap.snapshot();
     Usage usage;
     LedgerRow.UsageSource source;
