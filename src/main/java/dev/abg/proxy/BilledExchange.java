@@ -52,6 +52,7 @@ final class BilledExchange {
   private UsageTap tap;
   private boolean eventStream;
   private Usage metered = Usage.NONE;
+  /** What is not forwarded yet: the last chunk of a JSON body (until its row commits), or an unfinished SSE event. */
   private Buffer held;
   private Integer upstreamStatus;
   private String requestId;
@@ -186,13 +187,45 @@ final class BilledExchange {
       return; // this chunk reached the cap: it is billed, the stream ends with the block
     }
     if (eventStream) {
-      forward(chunk);
+      forwardWholeEvents(chunk);
     } else {
       if (held != null) {
         forward(held);
       }
-      held = chunk;
+      held = chunk.copy();
     }
+  }
+
+  /**
+   * Forwards every complete event at once and holds back only the start of an event the upstream has not finished
+   * sending, so that a mid-stream block is never glued onto half an event.
+   */
+  private void forwardWholeEvents(Buffer chunk) {
+    Buffer data = held == null ? chunk : held.appendBuffer(chunk);
+    int end = lastEventEnd(data);
+    if (end == data.length()) {
+      held = null;
+      forward(data);
+      return;
+    }
+    if (end > 0) {
+      forward(data.getBuffer(0, end));
+    }
+    held = data.getBuffer(end, data.length());
+  }
+
+  /** The index just after the last blank line (an SSE event's end: LF LF, CR LF CR LF or CR CR), or 0. */
+  static int lastEventEnd(Buffer data) {
+    for (int i = data.length() - 1; i >= 1; i--) {
+      byte b = data.getByte(i);
+      if (b == '\n' && (data.getByte(i - 1) == '\n' || (i >= 3 && data.getByte(i - 1) == '\r' && data.getByte(i - 2) == '\n'))) {
+        return i + 1;
+      }
+      if (b == '\r' && data.getByte(i - 1) == '\r') {
+        return i + 1;
+      }
+    }
+    return 0;
   }
 
   private void forward(Buffer chunk) {
