@@ -11,9 +11,21 @@ sealed interface LedgerOp {
 
   CompletableFuture<Long> done();
 
-  /** A session seen for the first time (or created through the admin API). */
-  record CreateSession(String id, String label, Long capMicros, Instant at, CompletableFuture<Long> done) implements LedgerOp {
+  /**
+   * A session seen for the first time (or created through the admin API).
+   *
+   * @param source who created it, as its {@code session_created} event says: {@code proxy} (first sight) or {@code api}
+   */
+  record CreateSession(String id, String label, Long capMicros, Instant at, String source, CompletableFuture<Long> done) implements LedgerOp {
+
+    /** A session the proxy sees for the first time. */
+    CreateSession(String id, String label, Long capMicros, Instant at, CompletableFuture<Long> done) {
+      this(id, label, capMicros, at, SOURCE_PROXY, done);
+    }
   }
+
+  String SOURCE_PROXY = "proxy";
+  String SOURCE_API = "api";
 
   /** A settled or blocked request: its ledger row, and the session's running totals. */
   record InsertRequest(LedgerRow row, CompletableFuture<Long> done) implements LedgerOp {

@@ -85,7 +85,7 @@ final class LedgerSql {
         return 0;
       }
     }
-    String detail = "{\"cap_micros\":" + op.capMicros() + ",\"label\":" + JsonText.quote(op.label()) + "}";
+    String detail = "{\"cap_micros\":" + op.capMicros() + ",\"label\":" + JsonText.quote(op.label()) + ",\"source\":" + JsonText.quote(op.source()) + "}";
     return insertEvent(c, op.at().toString(), op.id(), "session_created", detail);
   }
 

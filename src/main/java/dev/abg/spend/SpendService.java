@@ -320,7 +320,7 @@ public class SpendService {
       if (accounts.putIfAbsent(id, created) != null) {
         throw new SessionProblem(SessionProblem.Kind.EXISTS, id, "session '" + id + "' already exists; change it with PATCH /abg/sessions/" + id);
       }
-      writer.submit(new LedgerOp.CreateSession(id, label, capMicros, now, done));
+      writer.submit(new LedgerOp.CreateSession(id, label, capMicros, now, LedgerOp.SOURCE_API, done));
     }
     await(done);
     metrics.session(id);

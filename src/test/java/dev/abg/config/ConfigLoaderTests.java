@@ -90,4 +90,15 @@ class ConfigLoaderTests {
     assertTrue(c.enforcement().maxMicrosPerMinute().isEmpty());
     assertEquals(EnforcementSettings.Mode.SOFT, c.enforcement().mode());
   }
+
+  @Test
+  void shouldRefuseEveryNonLoopbackBindWithoutATokenAndAcceptLoopback() {
+    for (String bind : new String[] {"0.0.0.0", "::", "192.0.2.10"}) {
+      ConfigException e = assertThrows(ConfigException.class, () -> load("bind", bind));
+      assertTrue(e.getMessage().contains("refusing to listen on bind = '" + bind + "' without admin_token"), e.getMessage());
+    }
+    for (String bind : new String[] {"127.0.0.1", "localhost", "::1", "127.0.0.2"}) {
+      assertEquals(Optional.empty(), load("bind", bind).adminToken());
+    }
+  }
 }

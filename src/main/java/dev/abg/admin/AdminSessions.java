@@ -1,0 +1,97 @@
+package dev.abg.admin;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Singleton;
+
+import dev.abg.spend.LedgerQueries;
+import dev.abg.spend.Money;
+import dev.abg.spend.SessionProblem;
+import dev.abg.spend.SessionView;
+import dev.abg.spend.SpendService;
+
+/**
+ * The sessions of the admin API: {@link SpendService}'s changes, checked against the contract first, and its snapshots
+ * completed with the ledger's counts. Blocking: called from worker threads.
+ */
+@Singleton
+class AdminSessions {
+
+  private static final int ID_ATTEMPTS = 5;
+
+  private final SpendService spend;
+  private final LedgerQueries ledger;
+
+  AdminSessions(SpendService spend, LedgerQueries ledger) {
+    this.spend = spend;
+    this.ledger = ledger;
+  }
+
+  SessionJson create(SessionCreate request) {
+    if (request.id() != null) {
+      return SessionJson.of(spend.create(request.id(), request.label(), request.capMicros()), 0);
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return SessionJson.of(spend.create(SessionIds.generate(), request.label(), request.capMicros()), 0);
+      } catch (SessionProblem e) {
+        if (e.kind() != SessionProblem.Kind.EXISTS || attempt == ID_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  PageJson<SessionJson> list(SessionQuery query) {
+    SessionQuery.Cut cut = query.cut(spend.sessions());
+    Map<String, Long> requests = ledger.requestsSinceReset(cut.items().stream().map(SessionView::id).toList());
+    List<SessionJson> items = cut.items().stream().map(s -> SessionJson.of(s, requests.getOrDefault(s.id(), 0L))).toList();
+    return new PageJson<>(items, cut.nextCursor());
+  }
+
+  SessionDetailJson detail(String id) {
+    SessionView view = existing(id);
+    return SessionDetailJson.of(view, ledger.session(id));
+  }
+
+  /** Applies a PATCH: the cap (set or raised) first, then the label; one audited event per field. */
+  SessionJson update(String id, SessionUpdate change) {
+    SessionView view = existing(id);
+    if (change.changesCap() && view.closed()) {
+      throw new SessionProblem(SessionProblem.Kind.CLOSED, id, "session '" + id + "' is closed");
+    }
+    if (change.raiseMicros() != null && view.capMicros() + change.raiseMicros() > Money.MAX_MICROS) {
+      throw new InvalidRequest("raise_usd", "would make the cap " + Money.format(view.capMicros() + change.raiseMicros(), 2)
+          + ", above the largest cap of $1000000.00; the cap is now " + Money.format(view.capMicros(), 2));
+    }
+    if (change.capMicros() != null) {
+      view = spend.setCap(id, change.capMicros());
+    } else if (change.raiseMicros() != null) {
+      view = spend.raise(id, change.raiseMicros());
+    }
+    if (change.labelGiven()) {
+      view = spend.setLabel(id, change.label());
+    }
+    return json(view);
+  }
+
+  SessionJson reset(String id) {
+    existing(id);
+    return json(spend.reset(id));
+  }
+
+  SessionJson close(String id) {
+    existing(id);
+    return json(spend.close(id));
+  }
+
+  /** The session, or 404. */
+  SessionView existing(String id) {
+    return spend.session(id).orElseThrow(() -> new SessionProblem(SessionProblem.Kind.NOT_FOUND, id, "no session '" + id + "'"));
+  }
+
+  private SessionJson json(SessionView view) {
+    return SessionJson.of(view, ledger.requestsSinceReset(List.of(view.id())).getOrDefault(view.id(), 0L));
+  }
+}

@@ -1,0 +1,95 @@
+package dev.abg.admin;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.restassured.OpenApiValidationFilter;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.specification.RequestSpecification;
+
+/** With {@code admin_token} set: every /abg call needs the bearer token; /q and the proxy routes never do. */
+@QuarkusTest
+@TestProfile(AdminTokenProfile.class)
+class AdminAuthTests {
+
+  private static final List<String[]> CALLS = List.of(
+      new String[] {"GET", "/abg/status"},
+      new String[] {"GET", "/abg/sessions"},
+      new String[] {"POST", "/abg/sessions"},
+      new String[] {"GET", "/abg/sessions/some-session"},
+      new String[] {"PATCH", "/abg/sessions/some-session"},
+      new String[] {"POST", "/abg/sessions/some-session/reset"},
+      new String[] {"POST", "/abg/sessions/some-session/close"},
+      new String[] {"GET", "/abg/events"},
+      new String[] {"GET", "/abg/budgets"},
+      new String[] {"PUT", "/abg/budgets"},
+      new String[] {"GET", "/abg/requests"},
+      new String[] {"GET", "/abg/export"},
+      new String[] {"GET", "/abg/pricing"},
+      new String[] {"GET", "/abg/no-such-thing"});
+
+  @Test
+  void shouldRefuseEveryAdminCallWithoutToken() {
+    for (String[] call : CALLS) {
+      send(given().contentType("application/json").body("{}"), call)
+          .then().statusCode(401)
+          .contentType("application/problem+json")
+          .header("WWW-Authenticate", "Bearer realm=\"abg\"")
+          .body("type", equalTo("urn:abg:problem:unauthorized"))
+          .body("status", equalTo(401))
+          .body("detail", containsString("Authorization: Bearer <admin_token>"))
+          .body("instance", equalTo(call[1]));
+    }
+  }
+
+  @Test
+  void shouldAnswer401AsTheContractSays() {
+    String spec = OpenApiContractTests.SPEC.toAbsolutePath().toUri().toString();
+    OpenApiValidationFilter validation = new OpenApiValidationFilter(OpenApiInteractionValidator.createForSpecificationUrl(spec).build());
+    given().filter(validation).get("/abg/status").then().statusCode(401);
+    given().filter(validation).header("Authorization", "Bearer wrong-token-of-some-length").get("/abg/pricing").then().statusCode(401);
+  }
+
+  @Test
+  void shouldRefuseWrongTokenAndOtherSchemes() {
+    for (String header : List.of("Bearer wrong-token-of-some-length", "Bearer " + AdminTokenProfile.TOKEN + "x", "Bearer " + AdminTokenProfile.TOKEN.substring(1),
+        "Basic " + AdminTokenProfile.TOKEN, AdminTokenProfile.TOKEN, "Bearer", "Bearer ")) {
+      given().header("Authorization", header).get("/abg/status").then().statusCode(401).header("WWW-Authenticate", "Bearer realm=\"abg\"");
+    }
+  }
+
+  @Test
+  void shouldAcceptTheToken() {
+    given().header("Authorization", "Bearer " + AdminTokenProfile.TOKEN).get("/abg/status").then().statusCode(200);
+    given().header("Authorization", "bearer " + AdminTokenProfile.TOKEN).get("/abg/budgets").then().statusCode(200);
+    // past authentication the usual answers follow
+    given().header("Authorization", "Bearer " + AdminTokenProfile.TOKEN).get("/abg/sessions/nope-" + System.nanoTime()).then().statusCode(404);
+  }
+
+  @Test
+  void shouldKeepOpenApiAndSwaggerUiReachableWithoutToken() {
+    given().get("/q/openapi").then().statusCode(200).body(containsString("operationId: createSession"));
+    given().get("/q/swagger-ui/").then().statusCode(200);
+  }
+
+  @Test
+  void shouldNeverAskTheProxyRoutesForTheToken() {
+    given().get("/v1/models").then().statusCode(not(equalTo(401)));
+    given().contentType("application/json").header("anthropic-version", "2023-06-01")
+        .body("{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+        .post("/s/" + AdminApi.uniqueId("noauth") + "/v1/messages").then().statusCode(200);
+  }
+
+  private static io.restassured.response.Response send(RequestSpecification request, String[] call) {
+    return request.request(call[0], call[1]);
+  }
+}
