@@ -59,7 +59,7 @@ public final class ConfigWatcher {
     try {
       Map<String, Object> values = read(file);
       next = new ConfigLoader(key -> Optional.ofNullable(values.get(key)).map(String::valueOf)).budgets();
-    } catch (ConfigException | IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       DECISIONS.warnf("CONFIG rejected the edit of %s: %s; keeping session_budget_usd=%s daily_budget_usd=%s warn_at=%s block_on_limit=%s", file,
           e.getMessage(), current.sessionBudgetUsd(), current.dailyBudgetUsd().map(Object::toString).orElse("off"), current.warnAt(),
           current.blockOnLimit());
