@@ -37,7 +37,12 @@ async function api(method, path, body) {
 
 // ---- formatting ------------------------------------------------------------------------------------------------------
 
-const usd = (v) => (v === null || v === undefined ? '—' : '$' + Number(v).toFixed(2));
+/** Dollars with 2 decimals, rounded half-up from exact micro-dollars (as the proxy and the abg command round): 0.045 → $0.05. */
+function usd(v) {
+  if (v === null || v === undefined) return '—';
+  const cents = Math.floor((Math.round(Math.abs(Number(v)) * 1e6) + 5000) / 10000);
+  return (Number(v) < 0 ? '-$' : '$') + Math.floor(cents / 100) + '.' + String(cents % 100).padStart(2, '0');
+}
 const usd4 = (v) => (v === null || v === undefined ? '—' : '$' + Number(v).toFixed(4));
 const pct = (spent, cap) => (cap ? Math.round((spent / cap) * 100) + '%' : '—');
 const int = (v) => (v === null || v === undefined ? '—' : Number(v).toLocaleString('en-US'));
