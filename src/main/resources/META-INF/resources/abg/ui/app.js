@@ -200,12 +200,15 @@ function chart(rows, cap) {
     root.append(svg('text', { x: W / 2, y: H / 2, 'text-anchor': 'middle' }, 'no requests yet'));
     return root;
   }
-  const ts = rows.map((r) => new Date(r.ended_at || r.ts).getTime());
+  const times = rows.map((r) => new Date(r.ended_at || r.ts).getTime());
   const totals = rows.map((r) => Number(r.session_total_usd) || 0);
-  let t0 = Math.min(...ts), t1 = Math.max(...ts);
-  if (t1 - t0 < 1000) { t0 -= 30000; t1 += 30000; }
+  const t0 = Math.min(...times), t1 = Math.max(...times);
+  // Within a minute the order of the requests is what matters: spread them evenly instead of piling them on one x.
+  const byIndex = t1 - t0 < 60000;
+  const ts = byIndex ? rows.map((r, i) => i) : times;
+  const x0 = byIndex ? -0.5 : t0, x1 = byIndex ? Math.max(1, rows.length - 0.5) : t1;
   const yMax = Math.max(cap || 0, ...totals) * 1.12 || 1;
-  const x = (t) => L + ((t - t0) / (t1 - t0)) * (W - L - R);
+  const x = (t) => L + ((t - x0) / (x1 - x0)) * (W - L - R);
   const y = (v) => T + (1 - v / yMax) * (H - T - B);
   for (const f of [0, 0.25, 0.5, 0.75, 1]) {
     const v = yMax * f;
@@ -225,6 +228,7 @@ function chart(rows, cap) {
   rows.forEach((r, i) => root.append(svg('circle', { class: 'dot ' + r.action, cx: x(ts[i]), cy: y(totals[i]), r: 2.5 },)));
   root.append(svg('text', { x: L, y: H - 6 }, time(t0)));
   root.append(svg('text', { x: W - R, y: H - 6, 'text-anchor': 'end' }, time(t1)));
+  if (byIndex) root.append(svg('text', { x: (L + W - R) / 2, y: H - 6, 'text-anchor': 'middle' }, `${rows.length} requests, in order`));
   return root;
 }
 
