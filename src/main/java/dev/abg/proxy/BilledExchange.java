@@ -57,6 +57,13 @@ final class BilledExchange {
   private String requestId;
   /** The exchange has started to finish (settlement under way): nothing more is forwarded or settled. */
   private boolean finishing;
+  /** The upstream went silent past the idle timeout before answering. */
+  private boolean timedOut;
+  /** The response's idle timer (Vert.x's request idle timeout ends when the response head arrives), or -1. */
+  private long idleTimer = -1;
+  private long lastUpstreamData;
+  /** The upstream is paused because the agent reads slowly: that silence is ours, not the upstream's. */
+  private boolean paused;
 
   BilledExchange(HttpServerRequest in, Endpoint endpoint, RequestFacts facts, long inputTokens, Reservation reservation, Standing standing,
                  SpendService spend, UpstreamClient upstream, Clock clock, ProxyMetrics metrics) {
@@ -76,6 +83,11 @@ final class BilledExchange {
 
   void start(String pathAndQuery, Buffer body) {
     out.closeHandler(v -> clientGone());
+    if (out.closed()) {
+      // the agent left while abg was counting tokens or waiting: buy nothing
+      clientGone();
+      return;
+    }
     reservation.onCutOff(message -> {
       if (Vertx.currentContext() == context) {
         cutOff(message);
@@ -131,12 +143,43 @@ final class BilledExchange {
     response.handler(this::onChunk);
     response.exceptionHandler(this::onUpstreamBroke);
     response.endHandler(v -> onUpstreamEnd());
+    lastUpstreamData = System.nanoTime();
+    armIdleTimer(upstream.idleTimeout().toMillis());
+  }
+
+  /**
+   * Ends a response whose upstream stays silent for longer than {@code upstream_idle_timeout_s} while it streams, as a
+   * broken upstream: the agent gets the provider's error, the ledger what was consumed.
+   */
+  private void armIdleTimer(long delayMs) {
+    idleTimer = context.owner().setTimer(Math.max(1, delayMs), id -> {
+      idleTimer = -1;
+      if (finishing) {
+        return;
+      }
+      long idleMs = upstream.idleTimeout().toMillis();
+      long silentMs = (System.nanoTime() - lastUpstreamData) / 1_000_000;
+      if (paused || silentMs < idleMs) {
+        armIdleTimer(paused ? idleMs : idleMs - silentMs);
+        return;
+      }
+      onUpstreamBroke(new java.util.concurrent.TimeoutException("no data for " + silentMs + " ms mid-response"));
+      upstreamRequest.reset();                    // after: the reset's own exception finds the exchange finishing
+    });
+  }
+
+  private void cancelIdleTimer() {
+    if (idleTimer >= 0) {
+      context.owner().cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
   }
 
   private void onChunk(Buffer chunk) {
     if (finishing) {
       return;
     }
+    lastUpstreamData = System.nanoTime();
     tap.feed(chunk);
     meter();
     if (finishing) {
@@ -156,7 +199,12 @@ final class BilledExchange {
     out.write(chunk);
     if (out.writeQueueFull()) {
       upstreamResponse.pause();
-      out.drainHandler(v -> upstreamResponse.resume());
+      paused = true;
+      out.drainHandler(v -> {
+        paused = false;
+        lastUpstreamData = System.nanoTime();
+        upstreamResponse.resume();
+      });
     }
   }
 
@@ -283,6 +331,7 @@ final class BilledExchange {
     }
     finishing = true;
     ProxyFailure failure = ProxyFailure.upstream(cause, upstream.base(endpoint.provider).toString());
+    timedOut = failure.kind == ProxyFailure.Kind.UPSTREAM_TIMEOUT;
     Log.debugf("no upstream response for session %s: %s", standing.sessionId(), failure.getMessage());
     settle(false).whenComplete((row, err) -> context.runOnContext(v -> {
       AbgHeaders.put(out, standing);
@@ -306,6 +355,7 @@ final class BilledExchange {
   }
 
   private java.util.concurrent.CompletionStage<?> settle(boolean cutOff) {
+    cancelIdleTimer();
     TapSnapshot s = tap == null ? null : tap.snapshot();
     Usage usage;
     LedgerRow.UsageSource source;
@@ -317,9 +367,11 @@ final class BilledExchange {
       usage = s == null ? Usage.NONE : s.usage();
       source = LedgerRow.UsageSource.REPORTED;
     } else if (s == null) {
-      // nothing came back; if the request may have reached the upstream, bill its input as estimated (never free)
-      usage = upstreamRequest == null ? Usage.NONE : new Usage(inputTokens, 0, 0, 0, 0, 0, 0);
-      source = upstreamRequest == null ? LedgerRow.UsageSource.REPORTED : LedgerRow.UsageSource.ESTIMATED;
+      // nothing came back: a request that timed out may be running (and billed) upstream, so its input is billed as
+      // estimated (never free); one refused or reset before any answer is recorded at $0
+      boolean mayBeBilled = upstreamRequest != null && timedOut;
+      usage = mayBeBilled ? new Usage(inputTokens, 0, 0, 0, 0, 0, 0) : Usage.NONE;
+      source = mayBeBilled ? LedgerRow.UsageSource.ESTIMATED : LedgerRow.UsageSource.REPORTED;
     } else {
       Usage withOutput = s.usageWithEstimate();
       usage = s.inputReported() ? withOutput : new Usage(Math.max(withOutput.inputTokens(), inputTokens), withOutput.cacheWrite5mTokens(),

@@ -35,6 +35,20 @@ enum Endpoint {
    * @param websocket the request asks for {@code Upgrade: websocket}
    */
   static Endpoint of(String method, String apiPath, Provider prefix, boolean anthropicHeaders, boolean websocket) {
+    Endpoint route = route(method, apiPath, websocket);
+    if (route != null) {
+      if (prefix != null && prefix != route.provider) {
+        // never send one vendor's key to the other: /anthropic/v1/chat/completions is not an Anthropic route here
+        throw ProxyFailure.badRequest("abg: " + method + " " + apiPath + " is a " + route.provider.wireName() + " route; it is not proxied under /"
+            + prefix.wireName() + " (remove the prefix, or use /" + route.provider.wireName() + ")");
+      }
+      return route;
+    }
+    Provider provider = prefix != null ? prefix : anthropicHeaders ? Provider.ANTHROPIC : Provider.OPENAI;
+    return provider == Provider.ANTHROPIC ? ANTHROPIC_OTHER : OPENAI_OTHER;
+  }
+
+  private static Endpoint route(String method, String apiPath, boolean websocket) {
     boolean post = "POST".equals(method);
     switch (apiPath) {
       case "/v1/messages":
@@ -60,10 +74,15 @@ enum Endpoint {
           return OPENAI_CHAT;
         }
         break;
+      case "/v1/responses/compact":
+        // Codex's remote compaction is a model call over the whole context: billed like a Responses call
+        if (post) {
+          return OPENAI_RESPONSES;
+        }
+        break;
       default:
         break;
     }
-    Provider provider = prefix != null ? prefix : anthropicHeaders ? Provider.ANTHROPIC : Provider.OPENAI;
-    return provider == Provider.ANTHROPIC ? ANTHROPIC_OTHER : OPENAI_OTHER;
+    return null;
   }
 }

@@ -55,7 +55,8 @@ final class ErrorResponses {
       response.putHeader("x-should-retry", "false");
     }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    response.setStatusCode(status).putHeader("content-type", type).putHeader("content-length", Integer.toString(bytes.length))
+    response.setStatusCode(status).setStatusMessage(io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase())
+        .putHeader("content-type", type).putHeader("content-length", Integer.toString(bytes.length))
         .end(Buffer.buffer(bytes));
   }
 

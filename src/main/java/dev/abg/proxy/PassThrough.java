@@ -36,7 +36,7 @@ final class PassThrough {
         } else {
           out.setChunked(true);
         }
-        response.pipeTo(out);
+        response.pipe().endOnFailure(false).to(out).onFailure(e -> out.reset());
       });
       String length = in.getHeader("content-length");
       if (length != null) {
@@ -44,7 +44,7 @@ final class PassThrough {
       } else if (in.getHeader("transfer-encoding") != null) {
         request.setChunked(true);
       }
-      in.pipeTo(request);
+      in.pipe().endOnFailure(false).to(request).onFailure(e -> request.reset());
     });
   }
 

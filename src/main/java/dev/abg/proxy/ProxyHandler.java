@@ -62,10 +62,11 @@ class ProxyHandler {
       readBody(in).onComplete(read -> {
         if (read.failed()) {
           ProxyFailure failure = read.cause() instanceof ProxyFailure f ? f : ProxyFailure.badRequest("abg: the request body could not be read");
-          ErrorResponses.send(in, p, failure);
           if (failure.kind == ProxyFailure.Kind.TOO_LARGE) {
-            in.connection().close();
+            // the rest of the upload is not read: say so, and end the connection once the answer is out
+            in.response().putHeader("connection", "close");
           }
+          ErrorResponses.send(in, p, failure);
           return;
         }
         try {
@@ -89,13 +90,14 @@ class ProxyHandler {
       codexThreads.seen(codex.installationId(), session);
       admit(in, endpoint, path, body, facts, session);
     } else {
-      codexThreads.titleSession(codex.installationId()).onSuccess(owner -> {
+      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      codexThreads.titleSession(codex.installationId()).onSuccess(owner -> context.runOnContext(v -> {
         try {
           admit(in, endpoint, path, body, facts, owner);
         } catch (ProxyFailure failure) {
           ErrorResponses.send(in, endpoint.provider, failure);
         }
-      });
+      }));
     }
   }
 
@@ -111,24 +113,25 @@ class ProxyHandler {
       upstream.countTokens(in, body).onComplete(counted -> {
         try {
           if (counted.succeeded()) {
-            admitWith(in, endpoint, path, body, facts, session, counted.result(), counted.result());
+            admitWith(in, endpoint, path, body, facts, session, counted.result(), counted.result(), true);
           } else {
             Log.debugf("count_tokens failed for session %s, estimating: %s", session, counted.cause().getMessage());
-            admitWith(in, endpoint, path, body, facts, session, estimate, InputEstimate.leastTokens(body.length()));
+            admitWith(in, endpoint, path, body, facts, session, estimate, InputEstimate.leastTokens(body.length()), false);
           }
         } catch (ProxyFailure failure) {
           ErrorResponses.send(in, endpoint.provider, failure);
         }
       });
     } else {
-      admitWith(in, endpoint, path, body, facts, session, estimate, InputEstimate.leastTokens(body.length()));
+      admitWith(in, endpoint, path, body, facts, session, estimate, InputEstimate.leastTokens(body.length()), false);
     }
   }
 
   private void admitWith(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body, RequestFacts facts, String session, long inputTokens,
-                         long leastInputTokens) {
+                         long leastInputTokens, boolean counted) {
+    Buffer toSend = endpoint == Endpoint.OPENAI_CHAT && facts.stream() && !facts.includeUsage() ? RequestFacts.withIncludeUsage(body) : body;
     Admission admission = new Admission(session, Clients.agentId(in.headers()), Clients.detect(in.headers()), endpoint.provider, path.apiPath(),
-        facts.model(), clock.instant(), leastInputTokens, InputEstimate.fingerprint(body));
+        facts.model(), clock.instant(), leastInputTokens, counted, InputEstimate.fingerprint(body));
     BudgetDecision decision = spend.admit(admission);
     if (decision instanceof BudgetDecision.Denied denied) {
       // like every answer, the block is sent once its ledger row has committed
@@ -140,9 +143,15 @@ class ProxyHandler {
       return;
     }
     BudgetDecision.Granted granted = (BudgetDecision.Granted) decision;
-    Buffer toSend = endpoint == Endpoint.OPENAI_CHAT && facts.stream() && !facts.includeUsage() ? RequestFacts.withIncludeUsage(body) : body;
-    new BilledExchange(in, endpoint, facts, inputTokens, granted.reservation(), granted.standing(), spend, upstream, clock, metrics)
-        .start(path.upstreamPathAndQuery(), toSend);
+    try {
+      new BilledExchange(in, endpoint, facts, inputTokens, granted.reservation(), granted.standing(), spend, upstream, clock, metrics)
+          .start(path.upstreamPathAndQuery(), toSend);
+    } catch (RuntimeException e) {
+      // nothing was sent: release the reservation so that it cannot block the session
+      spend.settle(granted.reservation(), new dev.abg.spend.Outcome(facts.model(), dev.abg.spend.Usage.NONE, dev.abg.spend.LedgerRow.UsageSource.REPORTED,
+          null, null, false, clock.instant()));
+      throw e;
+    }
   }
 
   /** Reads a billed request's body, refusing more than {@code max_body_mb} with 413 before buffering it. */

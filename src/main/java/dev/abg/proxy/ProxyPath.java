@@ -46,8 +46,8 @@ record ProxyPath(String session, Provider prefix, String apiPath, String query) 
           + " (expected [/s/{session}][/anthropic|/openai]/v1/...)");
     }
     if (path.contains("/../") || path.endsWith("/..") || path.contains("/./") || path.contains("%2e") || path.contains("%2E")
-        || path.contains("//")) {
-      throw ProxyFailure.badRequest("abg: the path " + Texts.clip(path, 120) + " contains a relative segment; send a plain /v1/... path");
+        || path.contains("//") || path.contains("%2f") || path.contains("%2F") || path.contains("%5c") || path.contains("%5C") || path.contains("\\")) {
+      throw ProxyFailure.badRequest("abg: the path " + Texts.clip(path, 120) + " contains a relative segment or an encoded slash; send a plain /v1/... path");
     }
     return new ProxyPath(session, prefix, path, query);
   }

@@ -44,6 +44,11 @@ class UpstreamClient {
     this.client = vertx.createHttpClient(options, new PoolOptions().setHttp1MaxSize(256).setMaxWaitQueueSize(-1));
   }
 
+  /** {@code upstream_idle_timeout_s}: the longest silence of an upstream, also while its response streams. */
+  java.time.Duration idleTimeout() {
+    return config.limits().idleTimeout();
+  }
+
   URI base(Provider provider) {
     return provider == Provider.ANTHROPIC ? config.upstreamAnthropic() : config.upstreamOpenai();
   }

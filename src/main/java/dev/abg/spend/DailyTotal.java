@@ -28,14 +28,18 @@ final class DailyTotal {
     inFlightMicros += deltaMicros;
   }
 
-  synchronized void settle(LocalDate today, long inFlightReleased, long costMicros) {
-    roll(today);
+  /** A request that ended on {@code endDay}: a request that began before midnight and ended after counts for the new day. */
+  synchronized void settle(LocalDate endDay, long inFlightReleased, long costMicros) {
+    roll(endDay);
     inFlightMicros -= inFlightReleased;
-    settledMicros += costMicros;
+    if (!endDay.isBefore(day)) {
+      settledMicros += costMicros;
+    }
   }
 
+  /** Rolls forward only: a late call with an earlier day never wipes the current day's total. */
   private void roll(LocalDate today) {
-    if (!today.equals(day)) {
+    if (today.isAfter(day)) {
       day = today;
       settledMicros = 0;
     }

@@ -15,6 +15,10 @@ final class LedgerSql {
         upstream_status, request_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
+  /** A request row never waits for its session's creation to have succeeded: the session row is made if missing. */
+  private static final String ENSURE_SESSION = """
+      INSERT INTO sessions (id, first_seen, last_seen) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING""";
+
   private static final String ADD_TO_SESSION = """
       UPDATE sessions SET spent_micros = spent_micros + ?, requests = requests + 1, last_seen = ? WHERE id = ?""";
 
@@ -27,6 +31,12 @@ final class LedgerSql {
   }
 
   static long insertRequest(Connection c, LedgerRow row) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(ENSURE_SESSION)) {
+      ps.setString(1, row.sessionId());
+      ps.setString(2, row.startedAt().toString());
+      ps.setString(3, row.endedAt().toString());
+      ps.executeUpdate();
+    }
     long id;
     try (PreparedStatement ps = c.prepareStatement(INSERT_REQUEST, LedgerWriter.RETURN_KEYS)) {
       int i = 1;

@@ -28,12 +28,15 @@ import io.quarkus.logging.Log;
 final class LedgerWriter implements AutoCloseable {
 
   private static final int MAX_BATCH = 1024;
+  private static final long[] RETRY_BACKOFF_MILLIS = {50, 250, 1_000};
 
   private final DataSource dataSource;
   private final Consumer<List<LedgerRow>> afterCommit;
   private final BlockingQueue<LedgerOp> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
+  /** The writer thread's own connection; touched by that thread only. */
+  private Connection connection;
 
   LedgerWriter(DataSource dataSource, Consumer<List<LedgerRow>> afterCommit) {
     this.dataSource = dataSource;
@@ -58,7 +61,6 @@ final class LedgerWriter implements AutoCloseable {
 
   private void run() {
     List<LedgerOp> batch = new ArrayList<>(MAX_BATCH);
-    Connection connection = null;
     while (running || !queue.isEmpty()) {
       try {
         LedgerOp first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -67,34 +69,80 @@ final class LedgerWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
-        if (connection == null || connection.isClosed()) {
-          connection = dataSource.getConnection();
-          connection.setAutoCommit(false);
-        }
-        long[] ids = commit(connection, batch);
-        List<LedgerRow> rows = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-          if (batch.get(i) instanceof LedgerOp.InsertRequest insert) {
-            rows.add(insert.row().withId(ids[i]));
-          }
-        }
-        afterCommit.accept(rows);
-        for (int i = 0; i < batch.size(); i++) {
-          batch.get(i).done().complete(ids[i]);
-        }
+        writeGroup(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
-      } catch (SQLException | RuntimeException e) {
-        Log.errorf("[abg] LEDGER write of %d entries failed: %s", batch.size(), e.getMessage());
-        batch.forEach(op -> op.done().completeExceptionally(e));
-        closeQuietly(connection);
-        connection = null;
       } finally {
         batch.clear();
       }
     }
     closeQuietly(connection);
+    connection = null;
+    LedgerOp left;
+    while ((left = queue.poll()) != null) {
+      left.done().completeExceptionally(new IllegalStateException("the ledger is closed"));
+    }
+  }
+
+  /**
+   * Commits a group; if that fails (a locked database, a full disk), writes its entries one by one, each retried with a
+   * back-off, so that one bad entry does not take the others down with it. Never throws: the thread must live.
+   */
+  private void writeGroup(List<LedgerOp> batch) throws InterruptedException {
+    try {
+      commitAndPublish(batch);
+      return;
+    } catch (Throwable e) {
+      Log.warnf("[abg] LEDGER a group of %d entries failed (%s); writing them one by one", batch.size(), e.getMessage());
+      dropConnection();
+    }
+    for (LedgerOp op : batch) {
+      Throwable failure = null;
+      for (long backoffMillis : RETRY_BACKOFF_MILLIS) {
+        try {
+          commitAndPublish(List.of(op));
+          failure = null;
+          break;
+        } catch (Throwable e) {
+          failure = e;
+          dropConnection();
+          Thread.sleep(backoffMillis);
+        }
+      }
+      if (failure != null) {
+        Log.errorf("[abg] LEDGER an entry could not be written after %d attempts: %s", RETRY_BACKOFF_MILLIS.length, failure.getMessage());
+        op.done().completeExceptionally(failure);
+      }
+    }
+  }
+
+  private void commitAndPublish(List<LedgerOp> ops) throws SQLException {
+    if (connection == null || connection.isClosed()) {
+      connection = dataSource.getConnection();
+      connection.setAutoCommit(false);
+    }
+    long[] ids = commit(connection, ops);
+    List<LedgerRow> rows = new ArrayList<>();
+    for (int i = 0; i < ops.size(); i++) {
+      if (ops.get(i) instanceof LedgerOp.InsertRequest insert) {
+        rows.add(insert.row().withId(ids[i]));
+      }
+    }
+    try {
+      afterCommit.accept(rows);
+    } catch (RuntimeException e) {
+      // committed is committed: a failure of the side output must not make the rows be written again
+      Log.errorf("[abg] LEDGER the JSONL side output failed for %d row(s): %s", rows.size(), e.getMessage());
+    }
+    for (int i = 0; i < ops.size(); i++) {
+      ops.get(i).done().complete(ids[i]);
+    }
+  }
+
+  private void dropConnection() {
+    closeQuietly(connection);
+    connection = null;
   }
 
   private long[] commit(Connection c, List<LedgerOp> batch) throws SQLException {

@@ -24,18 +24,15 @@ final class RunawayBreaker {
   private RunawayBreaker() {
   }
 
-  /** The block message when a breaker trips for this request, else null. Counts the request for the loop detector. */
+  /**
+   * The block message when a breaker trips for this request, else null. Only answered requests count as repeats: a
+   * retry after an upstream error (a 529 storm, a 5xx) is the agent doing the right thing, not a loop.
+   */
   static String check(EnforcementSettings settings, SessionAccount account, Admission request, long nowMillis) {
     State s = account.breaker;
-    if (request.bodyFingerprint() != 0 && request.bodyFingerprint() == s.lastFingerprint) {
-      s.repeats++;
-    } else {
-      s.lastFingerprint = request.bodyFingerprint();
-      s.repeats = 1;
-    }
     int max = settings.loopMaxRepeats();
-    if (max > 0 && s.repeats > max) {
-      return "abg: session '" + account.id + "' sent the same request " + s.repeats + " times in a row; the agent looks stuck in a loop"
+    if (max > 0 && request.bodyFingerprint() != 0 && request.bodyFingerprint() == s.lastFingerprint && s.repeats >= max) {
+      return "abg: session '" + account.id + "' sent the same request " + (s.repeats + 1) + " times in a row; the agent looks stuck in a loop"
           + " (loop_max_repeats is " + max + "). Change the request, or reset the session: abg reset " + account.id;
     }
     if (settings.maxMicrosPerMinute().isPresent()) {
@@ -49,8 +46,16 @@ final class RunawayBreaker {
     return null;
   }
 
-  static void settled(SessionAccount account, long nowMillis, long costMicros) {
+  static void settled(SessionAccount account, long nowMillis, long costMicros, long fingerprint, Integer upstreamStatus) {
     State s = account.breaker;
+    if (upstreamStatus != null && upstreamStatus >= 200 && upstreamStatus < 300) {
+      if (fingerprint != 0 && fingerprint == s.lastFingerprint) {
+        s.repeats++;
+      } else {
+        s.lastFingerprint = fingerprint;
+        s.repeats = 1;
+      }
+    }
     if (costMicros > 0) {
       s.recent.addLast(new long[] {nowMillis, costMicros});
       s.recentMicros += costMicros;

@@ -100,6 +100,10 @@ public class SpendService {
     EnforcementSettings e = enforcement;
     LocalDate today = currentDay();
     long minimum = e.hard() && b.blockOnLimit() ? minimumInputMicros(request.provider(), request.model(), request.inputTokens()) : 0;
+    // what the request counts for while in flight: when its input was counted exactly (near the cap), the input at its base
+    // price, so that parallel requests cannot all pass on cache reads they may not get; else its least
+    long reserve = minimum > 0 && request.inputCounted() ? Math.max(minimum, baseInputMicros(request.provider(), request.model(), request.inputTokens()))
+        : minimum;
     synchronized (account) {
       long cap = account.capOr(defaultCapMicros());
       long spent = account.committedMicros();
@@ -123,10 +127,10 @@ public class SpendService {
           return new BudgetDecision.Denied(BudgetDecision.Reason.RUNAWAY, runaway, standing);
         }
       }
-      Reservation reservation = new Reservation(account, request, minimum);
-      account.inFlightMicros += minimum;
+      Reservation reservation = new Reservation(account, request, reserve);
+      account.inFlightMicros += reserve;
       account.live.add(reservation);
-      daily.moveInFlight(minimum);
+      daily.moveInFlight(reserve);
       live.add(reservation);
       account.lastSeen = request.startedAt();
       return new BudgetDecision.Granted(reservation, standing);
@@ -137,6 +141,12 @@ public class SpendService {
   public long minimumInputMicros(Provider provider, String model, long inputTokens) {
     Usage cheapest = provider == Provider.ANTHROPIC ? Usage.anthropic(0, 0, 0, inputTokens, 0) : Usage.openAi(inputTokens, inputTokens, 0, 0, 0);
     return prices.table().price(provider, model, cheapest).costMicros();
+  }
+
+  /** A request's input at the model's base input price (no cache). */
+  private long baseInputMicros(Provider provider, String model, long inputTokens) {
+    Usage base = provider == Provider.ANTHROPIC ? Usage.anthropic(inputTokens, 0, 0, 0, 0) : Usage.openAi(inputTokens, 0, 0, 0, 0);
+    return prices.table().price(provider, model, base).costMicros();
   }
 
   /** The most a request's input can cost: every input token at the model's dearest input price (a long cache write). */
@@ -273,7 +283,7 @@ public class SpendService {
       account.live.remove(reservation);
       live.remove(reservation);
       daily.settle(day, reservation.liveMicros, priced.costMicros());
-      RunawayBreaker.settled(account, outcome.endedAt().toEpochMilli(), priced.costMicros());
+      RunawayBreaker.settled(account, outcome.endedAt().toEpochMilli(), priced.costMicros(), a.bodyFingerprint(), outcome.upstreamStatus());
       reservation.liveMicros = 0;
       account.settledMicros += priced.costMicros();
       account.requests++;
@@ -498,7 +508,7 @@ public class SpendService {
       String state;
       if (a.closed || (b.blockOnLimit() && a.committedMicros() >= cap)) {
         state = "blocked";
-      } else if (spent >= warnThreshold(b, cap)) {
+      } else if (a.committedMicros() >= warnThreshold(b, cap)) {
         state = "warn";
       } else {
         state = "active";

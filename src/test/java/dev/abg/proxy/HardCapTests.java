@@ -148,8 +148,9 @@ class HardCapTests {
     }
     long recorded = ledger.number("SELECT SUM(cost_micros) FROM requests WHERE session_id = ?", session);
     assertEquals(recorded, spend.session(session).orElseThrow().spentMicros());
-    // each of the 8 streams can be one event (250 µ$) past the cap when they are all cut off together
-    assertTrue(recorded - cap <= 8 * 250, "recorded spend " + recorded + " µ$ against a cap of " + cap);
+    // each of the 8 streams can be an event or two (250 µ$ each) past the cap: the stream that reaches it stops at once, the
+    // others on other event loops at their next turn
+    assertTrue(recorded - cap <= 2 * 8 * 250, "recorded spend " + recorded + " µ$ against a cap of " + cap);
     assertTrue(ledger.number("SELECT COUNT(*) FROM requests WHERE session_id = ? AND action = 'cutoff'", session) >= 1);
     assertNoReservation(session);
   }

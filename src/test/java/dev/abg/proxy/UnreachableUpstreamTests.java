@@ -61,7 +61,7 @@ class UnreachableUpstreamTests {
     Map<String, Object> row = new Ledger(dataSource).lastRow(session);
     assertEquals(0L, ((Number) row.get("cost_micros")).longValue());
     assertEquals(null, row.get("upstream_status"));
-    assertEquals(0, spend.session(session).orElseThrow().inFlightRequests());
+    UpstreamFaultTests.assertNoReservationLeft(spend, new Ledger(dataSource), session);
   }
 
   @Test
@@ -70,6 +70,8 @@ class UnreachableUpstreamTests {
         "{\"model\":\"gpt-5-codex\",\"stream\":true,\"input\":[]}"));
     assertEquals(502, response.statusCode());
     assertTrue(response.body().startsWith("{\"error\":{\"message\":\"abg: cannot reach the upstream"), response.body());
+    assertTrue(response.body().endsWith("\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_unreachable\"}}"), response.body());
+    UpstreamFaultTests.assertNoReservationLeft(spend, new Ledger(dataSource), "codex-down");
   }
 
   @Test
@@ -79,5 +81,9 @@ class UnreachableUpstreamTests {
     assertEquals(413, response.statusCode());
     assertTrue(response.body().contains("\"type\":\"request_too_large\""), response.body());
     assertTrue(response.body().contains("max_body_mb (1 MB)"), response.body());
+    HttpResponse<String> openai = ProxyClient.send(ProxyClient.post("/v1/responses", Map.of("content-type", "application/json"),
+        big.replace("claude-sonnet-4-6", "gpt-5.5")));
+    assertEquals(413, openai.statusCode());
+    assertTrue(openai.body().startsWith("{\"error\":{\"message\":\"abg: the request body is larger than max_body_mb (1 MB)"), openai.body());
   }
 }

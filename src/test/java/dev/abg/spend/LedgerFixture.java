@@ -25,6 +25,7 @@ final class LedgerFixture implements AutoCloseable {
   final Path dir;
   final Map<String, String> settings = new HashMap<>();
   Clock clock = Clock.systemUTC();
+  int busyTimeoutMillis = 5000;
   SpendService spend;
   SQLiteDataSource dataSource;
 
@@ -44,7 +45,7 @@ final class LedgerFixture implements AutoCloseable {
   SpendService start() {
     AbgConfig config = new ConfigLoader(key -> Optional.ofNullable(settings.get(key))).load(Map.of());
     dataSource = new SQLiteDataSource();
-    dataSource.setUrl("jdbc:sqlite:" + config.dbPath() + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=5000&foreign_keys=true");
+    dataSource.setUrl("jdbc:sqlite:" + config.dbPath() + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=" + busyTimeoutMillis + "&foreign_keys=true");
     Flyway flyway = Flyway.configure().dataSource(dataSource).locations("filesystem:db/migration").load();
     spend = new SpendService(config, new LedgerStore(config, dataSource, flyway), new Prices(config), clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     return spend;

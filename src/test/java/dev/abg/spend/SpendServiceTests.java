@@ -49,7 +49,7 @@ class SpendServiceTests {
   }
 
   private static Admission admission(String session, String model) {
-    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", model, Instant.now(), 0, 0);
+    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", model, Instant.now(), 0, false, 0);
   }
 
   private static LedgerRow spend(SpendService spend, String session, Usage usage) {
@@ -238,7 +238,7 @@ class SpendServiceTests {
   }
 
   private static Admission admission(String session, long inputTokens, long fingerprint) {
-    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", SONNET, Instant.now(), inputTokens, fingerprint);
+    return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", SONNET, Instant.now(), inputTokens, false, fingerprint);
   }
 
   @Test
@@ -335,5 +335,27 @@ class SpendServiceTests {
       Thread.sleep(20);
     }
     assertTrue(fixture.queryString("SELECT detail FROM events WHERE kind = 'budgets_changed'").contains("\"source\":\"config\""));
+  }
+
+  @Test
+  void shouldKeepEveryRowWhenTheDatabaseIsLockedForAMoment() throws Exception {
+    fixture = new LedgerFixture(dir);
+    fixture.busyTimeoutMillis = 100;
+    SpendService spend = fixture.start();
+    spend(spend, "locked", Usage.anthropic(10, 0, 0, 0, 1));
+    try (java.sql.Connection other = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("abg.db"));
+         java.sql.Statement st = other.createStatement()) {
+      st.execute("BEGIN IMMEDIATE");   // another process holds the write lock
+      BudgetDecision.Granted g = (BudgetDecision.Granted) spend.admit(admission("locked-new", 0, 0));
+      var settled = spend.settle(g.reservation(), new Outcome(SONNET, Usage.anthropic(1000, 0, 0, 0, 0), LedgerRow.UsageSource.REPORTED, 200, null,
+          false, Instant.now())).toCompletableFuture();
+      Thread.sleep(400);
+      assertFalse(settled.isDone(), "the write waits while the database is locked");
+      st.execute("COMMIT");
+      assertEquals(3_000, settled.get(10, java.util.concurrent.TimeUnit.SECONDS).orElseThrow().costMicros());
+    }
+    assertEquals(1, fixture.queryLong("SELECT COUNT(*) FROM requests WHERE session_id = 'locked-new'"));
+    assertEquals(3_000, fixture.queryLong("SELECT spent_micros FROM sessions WHERE id = 'locked-new'"));
+    spend(spend, "locked-new", Usage.anthropic(10, 0, 0, 0, 1));   // the session's later rows still commit
   }
 }

@@ -57,6 +57,38 @@ public final class AbgProcess implements AutoCloseable {
     }
   }
 
+  /** How a run that was expected to stop by itself ended. */
+  public record Exit(int code, String log) {
+  }
+
+  /**
+   * Runs the proxy in {@code dir} with these config keys and waits for it to exit by itself (a start it must refuse);
+   * fails if it is still running after {@code timeout}.
+   */
+  public static Exit runToExit(Path dir, Map<String, String> config, Duration timeout) {
+    try {
+      Files.createDirectories(dir);
+      StringBuilder yaml = new StringBuilder("port: " + freePort() + "\n");
+      config.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
+      Path file = dir.resolve("agentbillguard.yaml");
+      Files.writeString(file, yaml);
+      Path log = dir.resolve("abg.log");
+      Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+          "-Dquarkus.config.locations=" + file.toAbsolutePath(), "-jar", jar().toString())
+          .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        throw new AssertionError("abg was still running after " + timeout + ":\n" + Files.readString(log));
+      }
+      return new Exit(process.exitValue(), Files.readString(log));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static Path jar() {
     Path jar = Path.of(System.getProperty("abg.jar", "target/quarkus-app/quarkus-run.jar"));
     if (!Files.isRegularFile(jar)) {
@@ -67,6 +99,15 @@ public final class AbgProcess implements AutoCloseable {
 
   public String baseUrl() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** The process id, for /proc/&lt;pid&gt; and jcmd. */
+  public long pid() {
+    return process.pid();
+  }
+
+  public int port() {
+    return port;
   }
 
   public Path dir() {

@@ -100,8 +100,13 @@ final class Exchange {
     this.recorded = recorded;
     this.anthropicClient = recorded.path().startsWith("/v1/messages") || recorded.header("anthropic-version") != null;
     this.route = Route.of(recorded.method(), recorded.path());
-    this.plan = config.take(route.generation);
+    Plan planned = config.take(route.generation);
+    String perRequest = route.generation && planned.canned() == null ? recorded.header(FAULT_HEADER) : null;
+    this.plan = perRequest == null ? planned : planned.withFault(perRequest);
   }
+
+  /** A request header that injects a fault into this one answer: {@code RESET:3} (fault name, then after how many events). */
+  static final String FAULT_HEADER = "x-fake-fault";
 
   void run() {
     response.exceptionHandler(t -> { });

@@ -44,7 +44,8 @@ import io.vertx.core.http.HttpServerRequest;
  *   <li>{@code GET /v1/responses} (Codex's WebSocket attempt): 426, so a client falls back to HTTP at once. Anything else: 404.</li>
  * </ul>
  * A body that is not JSON gets a 400 in the provider's error shape. {@link FakeUpstreamConfig#respondNext} answers apply to any route;
- * faults only to the three generation routes.
+ * faults only to the three generation routes. A request header {@code x-fake-fault: NAME[:K]} (e.g. {@code RESET:3}) injects a fault
+ * into that one answer, for per-request faults under concurrent load.
  */
 public final class FakeUpstream implements AutoCloseable {
 

@@ -253,6 +253,17 @@ public final class FakeUpstreamConfig {
       List<String> deltas, String text, long eventDelayMs, long headersDelayMs, Map<String, String> responseHeaders,
       boolean requestIdHeaders, boolean gzipWhenAccepted, long hangLimitMs) {
 
+    /** This plan with the fault named by a request's {@code x-fake-fault} header ({@code NAME[:afterEvents]}), for per-request faults
+     *  under concurrent load. */
+    Plan withFault(String spec) {
+      String[] parts = spec.trim().split(":");
+      Fault f = Fault.valueOf(parts[0].trim().toUpperCase(java.util.Locale.ROOT));
+      int after = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : 0;
+      return new Plan(canned, f, after, inputTokens, cacheWrite5mTokens, cacheWrite1hTokens, cacheReadTokens, outputTokens, cacheCreationBreakdown,
+          fullUsageInMessageDelta, countTokens, openAiInputTokens, openAiCachedTokens, openAiOutputTokens, openAiReasoningTokens, textEvents, deltas,
+          text, eventDelayMs, headersDelayMs, responseHeaders, requestIdHeaders, gzipWhenAccepted, hangLimitMs);
+    }
+
     /** The text of each delta for a model's answer. */
     List<String> pieces(String model) {
       if (deltas != null) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -108,6 +109,42 @@ class UsageTapRobustnessTest {
     body.feed(Buffer.buffer(released));
     body.end();
     assertEquals(TapSnapshot.EMPTY, body.snapshot());
+  }
+
+  /** Junk that a broken or hostile upstream could put between real events; none of it can carry usage. */
+  private static final String[] JUNK_EVENTS = {
+      ": a comment\n\n", "event: junk\ndata: xyz\n\n", "data: not json\n\n", "event: message_delta\ndata: {broken\n\n",
+      "event: response.completed\ndata: [1,2\n\n", "data: {\"choices\":\n\n", "event: ping\ndata: {}\n\n", "id: 7\nretry: 10\n\n",
+      "event: content_block_delta\ndata: {\"delta\":{\"text\":42}}\n\n", "\n\n\n"};
+
+  @Test
+  void shouldReadTheSameUsageWhenJunkEventsAreInterleavedAndTheStreamIsSplitAnywhere() {
+    Random random = new Random(SEED + 1);
+    Map<String, java.util.function.Supplier<UsageTap>> streams = Map.of(
+        "anthropic/anthropic_messages_stream.txt", AnthropicSseTap::new,
+        "anthropic/anthropic_tool_use_stream.txt", AnthropicSseTap::new,
+        "openai/openai_responses_stream.txt", OpenAiResponsesSseTap::new,
+        "openai/openai_responses_function_call_stream.txt", OpenAiResponsesSseTap::new,
+        "openai/openai_chat_stream.txt", OpenAiChatSseTap::new);
+    for (Map.Entry<String, java.util.function.Supplier<UsageTap>> e : streams.entrySet()) {
+      String clean = new String(Feeding.fixture(e.getKey()), StandardCharsets.UTF_8);
+      TapSnapshot expected = Feeding.whole(e.getValue().get(), Feeding.utf8(clean));
+      assertTrue(expected.usageReported(), e.getKey());
+      String[] events = clean.split("(?<=\n\n)");
+      for (int round = 0; round < 200; round++) {
+        StringBuilder noisy = new StringBuilder();
+        for (String event : events) {
+          while (random.nextInt(3) == 0) {
+            noisy.append(JUNK_EVENTS[random.nextInt(JUNK_EVENTS.length)]);
+          }
+          noisy.append(event);
+        }
+        TapSnapshot seen = Feeding.atRandomSplits(e.getValue().get(), Feeding.utf8(noisy.toString()), 1 + random.nextInt(40), random.nextLong());
+        assertEquals(expected.usage(), seen.usage(), e.getKey() + " round " + round);
+        assertEquals(expected.usageReported(), seen.usageReported(), e.getKey() + " round " + round);
+        assertEquals(expected.model(), seen.model(), e.getKey() + " round " + round);
+      }
+    }
   }
 
   private static List<UsageTap> taps() {
