@@ -141,7 +141,8 @@ public final class AbgProcess implements AutoCloseable {
         throw new IllegalStateException("abg exited with " + process.exitValue() + ":\n" + log());
       }
       try {
-        if (get("/abg/status").statusCode() == 200) {
+        int status = get("/abg/status").statusCode();
+        if (status == 200 || status == 401) { // 401: it answers, and admin_token is set
           return;
         }
       } catch (UncheckedIOException notYet) {

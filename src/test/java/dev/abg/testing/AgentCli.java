@@ -210,6 +210,44 @@ public final class AgentCli {
     return run(codexCommand(List.of("-c", "openai_base_url=" + tomlString(openAiBaseUrl)), prompt), root, home, env, timeout);
   }
 
+  /**
+   * {@code LAUNCHER... claude -p PROMPT --output-format json}: Claude Code started by a launcher that points it at the proxy itself
+   * (such as {@code abg run --session NAME --}), so ANTHROPIC_BASE_URL is not set here; HOME, the key and the switches are as in
+   * {@link #claudePrint}. {@code extraEnv} is applied last.
+   */
+  public Result claudePrintVia(List<String> launcher, String prompt, Map<String, String> extraEnv, Duration timeout) {
+    Path root = tempRoot("claude-via");
+    Path home = root.resolve("home");
+    Map<String, String> env = new HashMap<>();
+    env.put("HOME", home.toString());
+    env.put("ANTHROPIC_API_KEY", ANTHROPIC_API_KEY);
+    env.put("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1");
+    env.put("DISABLE_TELEMETRY", "1");
+    env.put("DISABLE_AUTOUPDATER", "1");
+    env.putAll(extraEnv);
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(List.of(claudeBinary().toString(), "-p", prompt, "--output-format", OutputFormat.JSON.flag()));
+    return run(command, root, home, env, timeout);
+  }
+
+  /**
+   * {@code LAUNCHER... codex exec --skip-git-repo-check PROMPT} with no config.toml, so Codex uses its built-in {@code openai} provider:
+   * the launcher (such as {@code abg run --session NAME --}) gives it {@code openai_base_url} and CODEX_API_KEY. Only OPENAI_API_KEY is
+   * set here, as a user's shell would have it. {@code extraEnv} is applied last.
+   */
+  public Result codexExecVia(List<String> launcher, String prompt, Map<String, String> extraEnv, Duration timeout) {
+    Path root = tempRoot("codex-via");
+    Path home = root.resolve("home");
+    Map<String, String> env = new HashMap<>();
+    env.put("HOME", home.toString());
+    env.put("CODEX_HOME", home.toString());
+    env.put("OPENAI_API_KEY", OPENAI_API_KEY);
+    env.putAll(extraEnv);
+    List<String> command = new ArrayList<>(launcher);
+    command.addAll(codexCommand(List.of(), prompt));
+    return run(command, root, home, env, timeout);
+  }
+
   private List<String> codexCommand(List<String> extraArgs, String prompt) {
     List<String> command = new ArrayList<>(List.of(codexBinary().toString(), "exec", "--skip-git-repo-check"));
     command.addAll(extraArgs);
