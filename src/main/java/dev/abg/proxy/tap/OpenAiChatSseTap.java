@@ -5,7 +5,6 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * Reads an OpenAI Chat Completions stream: {@code data:} lines, each a chunk object, without event names, ended by
@@ -22,13 +21,11 @@ import io.vertx.core.buffer.Buffer;
  * request asked for it with {@code stream_options.include_usage}. An {@code error} object records its type (or code) and
  * message. Cache writes: an assumption, see {@link OpenAiUsageFields}.
  */
-final class OpenAiChatSseTap implements UsageTap {
+final class OpenAiChatSseTap extends SseUsageTap {
 
   private static final String DONE = "[DONE]";
 
-  private final TapState state = new TapState();
   private final OpenAiUsageFields usage = OpenAiUsageFields.chat();
-  private final EventStream stream;
   private final Json.StringVisitor chunkVisitor = this::visitChunk;
   private long pendingChars;
   private boolean wantIds;
@@ -40,29 +37,11 @@ final class OpenAiChatSseTap implements UsageTap {
   }
 
   OpenAiChatSseTap(int maxLineBytes) {
-    this.stream = new EventStream("openai-chat", this::onEvent, maxLineBytes, state);
+    super("openai-chat", maxLineBytes);
   }
 
   @Override
-  public void feed(Buffer chunk) {
-    stream.feed(chunk);
-  }
-
-  @Override
-  public void end() {
-    stream.end();
-  }
-
-  @Override
-  public TapSnapshot snapshot() {
-    return state.snapshot();
-  }
-
-  int retainedBytes() {
-    return stream.retainedBytes();
-  }
-
-  private void onEvent(String name, String data) {
+  void onEvent(String name, String data) {
     if (isDone(data)) {
       state.complete();
       return;

@@ -5,7 +5,6 @@ import java.io.IOException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vertx.core.buffer.Buffer;
 
 /**
  * Reads an OpenAI Responses stream.
@@ -25,11 +24,9 @@ import io.vertx.core.buffer.Buffer;
  *
  * Events are told apart by their {@code event:} name, or by the data's {@code type} when a stream has no names.
  */
-final class OpenAiResponsesSseTap implements UsageTap {
+final class OpenAiResponsesSseTap extends SseUsageTap {
 
-  private final TapState state = new TapState();
   private final OpenAiUsageFields usage = OpenAiUsageFields.responses();
-  private final EventStream stream;
   private final Json.StringVisitor deltaVisitor = this::visitDelta;
   private long pendingChars;
 
@@ -38,29 +35,11 @@ final class OpenAiResponsesSseTap implements UsageTap {
   }
 
   OpenAiResponsesSseTap(int maxLineBytes) {
-    this.stream = new EventStream("openai-responses", this::onEvent, maxLineBytes, state);
+    super("openai-responses", maxLineBytes);
   }
 
   @Override
-  public void feed(Buffer chunk) {
-    stream.feed(chunk);
-  }
-
-  @Override
-  public void end() {
-    stream.end();
-  }
-
-  @Override
-  public TapSnapshot snapshot() {
-    return state.snapshot();
-  }
-
-  int retainedBytes() {
-    return stream.retainedBytes();
-  }
-
-  private void onEvent(String name, String data) {
+  void onEvent(String name, String data) {
     String type = SseParser.DEFAULT_EVENT_NAME.equals(name) ? Json.topLevelType(data) : name;
     if (type == null) {
       return;

@@ -16,7 +16,7 @@ import io.vertx.core.buffer.Buffer;
  *
  * <p>Get one from {@link UsageTaps#create(TapKind, boolean)}.
  */
-public sealed interface UsageTap permits AnthropicSseTap, OpenAiResponsesSseTap, OpenAiChatSseTap, JsonBodyTap {
+public sealed interface UsageTap permits SseUsageTap, JsonBodyTap {
 
   /** Reads one chunk of the response body, split anywhere. Never throws; ignores {@code null} and chunks after {@link #end()}. */
   void feed(Buffer chunk);
