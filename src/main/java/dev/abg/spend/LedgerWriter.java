@@ -59,6 +59,7 @@ final class LedgerWriter implements AutoCloseable {
   private void run() {
     List<LedgerOp> batch = new ArrayList<>(MAX_BATCH);
     Connection connection = null;
+    LedgerSql sql = null;
     while (running || !queue.isEmpty()) {
       try {
         LedgerOp first = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -68,10 +69,14 @@ final class LedgerWriter implements AutoCloseable {
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
         if (connection == null || connection.isClosed()) {
+          if (sql != null) {
+            sql.close();
+          }
           connection = dataSource.getConnection();
           connection.setAutoCommit(false);
+          sql = new LedgerSql(connection);
         }
-        long[] ids = commit(connection, batch);
+        long[] ids = commit(connection, sql, batch);
         List<LedgerRow> rows = new ArrayList<>();
         for (int i = 0; i < batch.size(); i++) {
           if (batch.get(i) instanceof LedgerOp.InsertRequest insert) {
@@ -88,20 +93,27 @@ final class LedgerWriter implements AutoCloseable {
       } catch (SQLException | RuntimeException e) {
         Log.errorf("[abg] LEDGER write of %d entries failed: %s", batch.size(), e.getMessage());
         batch.forEach(op -> op.done().completeExceptionally(e));
+        if (sql != null) {
+          sql.close();
+          sql = null;
+        }
         closeQuietly(connection);
         connection = null;
       } finally {
         batch.clear();
       }
     }
+    if (sql != null) {
+      sql.close();
+    }
     closeQuietly(connection);
   }
 
-  private long[] commit(Connection c, List<LedgerOp> batch) throws SQLException {
+  private long[] commit(Connection c, LedgerSql sql, List<LedgerOp> batch) throws SQLException {
     long[] ids = new long[batch.size()];
     try {
       for (int i = 0; i < batch.size(); i++) {
-        ids[i] = apply(c, batch.get(i));
+        ids[i] = apply(sql, batch.get(i));
       }
       c.commit();
     } catch (SQLException | RuntimeException e) {
@@ -111,17 +123,17 @@ final class LedgerWriter implements AutoCloseable {
     return ids;
   }
 
-  private long apply(Connection c, LedgerOp op) throws SQLException {
+  private static long apply(LedgerSql sql, LedgerOp op) throws SQLException {
     if (op instanceof LedgerOp.InsertRequest insert) {
-      return LedgerSql.insertRequest(c, insert.row());
+      return sql.insertRequest(insert.row());
     } else if (op instanceof LedgerOp.CreateSession create) {
-      return LedgerSql.createSession(c, create);
+      return sql.createSession(create);
     } else if (op instanceof LedgerOp.ChangeSession change) {
-      return LedgerSql.changeSession(c, change);
+      return sql.changeSession(change);
     } else if (op instanceof LedgerOp.PutSetting setting) {
-      return LedgerSql.putSetting(c, setting);
+      return sql.putSetting(setting);
     } else if (op instanceof LedgerOp.AuditEvent event) {
-      return LedgerSql.insertEvent(c, event.at().toString(), event.sessionId(), event.kind(), event.detail());
+      return sql.insertEvent(event.at().toString(), event.sessionId(), event.kind(), event.detail());
     }
     throw new IllegalArgumentException("unknown ledger write " + op);
   }
