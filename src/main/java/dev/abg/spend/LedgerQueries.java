@@ -35,7 +35,6 @@ public class LedgerQueries {
       id, started_at, ended_at, day, session_id, agent_id, client, provider, endpoint, model, priced_as, price_fallback,
       input_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens, cached_input_tokens, output_tokens,
       reasoning_tokens, cost_micros, session_total_micros, action, usage_source, price_version, upstream_status, request_id""";
-  private static final String SINCE_RESET = "(SELECT reset_after_id FROM sessions WHERE id = ?)";
   /** Rows are handed from SQLite in small steps; the export never holds more than this many at once. */
   static final int EXPORT_FETCH_SIZE = 256;
 
@@ -159,15 +158,17 @@ public class LedgerQueries {
 
   // ---------------------------------------------------------------- sessions
 
-  /** The session's breakdowns since its last reset and its lifetime totals; all zero for a session without rows. */
+  /**
+   * The session's breakdowns since its last reset and its lifetime totals; all zero for a session without rows. Read from
+   * {@code session_totals}, which the writer keeps with every row (db/migration/V3__session_totals.sql).
+   */
   public SessionLedger session(String sessionId) {
     try (Connection c = dataSource.getConnection()) {
       List<ModelSpend> byModel = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("""
-          SELECT model, COUNT(*), COALESCE(SUM(cost_micros), 0), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0)
-          FROM requests WHERE session_id = ? AND id > %s GROUP BY model ORDER BY 3 DESC, 2 DESC, model""".formatted(SINCE_RESET))) {
+          SELECT NULLIF(model, ''), SUM(requests), SUM(cost_micros), SUM(input_tokens), SUM(output_tokens)
+          FROM session_totals WHERE session_id = ? GROUP BY model HAVING SUM(requests) > 0 ORDER BY 3 DESC, 2 DESC, model""")) {
         ps.setString(1, sessionId);
-        ps.setString(2, sessionId);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             byModel.add(new ModelSpend(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
@@ -176,10 +177,9 @@ public class LedgerQueries {
       }
       List<AgentSpend> byAgent = new ArrayList<>();
       try (PreparedStatement ps = c.prepareStatement("""
-          SELECT agent_id, COUNT(*), COALESCE(SUM(cost_micros), 0)
-          FROM requests WHERE session_id = ? AND id > %s GROUP BY agent_id ORDER BY 3 DESC, 2 DESC, agent_id""".formatted(SINCE_RESET))) {
+          SELECT NULLIF(agent_id, ''), SUM(requests), SUM(cost_micros)
+          FROM session_totals WHERE session_id = ? GROUP BY agent_id HAVING SUM(requests) > 0 ORDER BY 3 DESC, 2 DESC, NULLIF(agent_id, '')""")) {
         ps.setString(1, sessionId);
-        ps.setString(2, sessionId);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             byAgent.add(new AgentSpend(rs.getString(1), rs.getLong(2), rs.getLong(3)));
@@ -189,7 +189,8 @@ public class LedgerQueries {
       long sinceReset = byModel.stream().mapToLong(ModelSpend::requests).sum();
       long lifetimeRequests;
       long lifetimeSpent;
-      try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(cost_micros), 0) FROM requests WHERE session_id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT COALESCE(SUM(lifetime_requests), 0), COALESCE(SUM(lifetime_cost_micros), 0) FROM session_totals WHERE session_id = ?")) {
         ps.setString(1, sessionId);
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
@@ -222,7 +223,7 @@ public class LedgerQueries {
         List<String> part = ids.subList(from, Math.min(ids.size(), from + chunk));
         String marks = String.join(", ", java.util.Collections.nCopies(part.size(), "?"));
         try (PreparedStatement ps = c.prepareStatement("""
-            SELECT s.id, (SELECT COUNT(*) FROM requests r WHERE r.session_id = s.id AND r.id > s.reset_after_id)
+            SELECT s.id, (SELECT COALESCE(SUM(t.requests), 0) FROM session_totals t WHERE t.session_id = s.id)
             FROM sessions s WHERE s.id IN (%s)""".formatted(marks))) {
           for (int i = 0; i < part.size(); i++) {
             ps.setString(i + 1, part.get(i));

@@ -5,8 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
 
-/** The SQL of the ledger's writes, kept standard enough to run on PostgreSQL too. */
-final class LedgerSql {
+/**
+ * The SQL of the ledger's writes, kept standard enough to run on PostgreSQL too, on the writer's one connection. The
+ * statements of every request (the request row, the session's totals, a new session and its event) are prepared once
+ * per connection and reused: preparing them cost as much as executing them. The rare admin changes are prepared when
+ * used.
+ */
+final class LedgerSql implements AutoCloseable {
 
   private static final String INSERT_REQUEST = """
       INSERT INTO requests (started_at, ended_at, day, session_id, agent_id, client, provider, endpoint, model, priced_as,
@@ -27,79 +32,88 @@ final class LedgerSql {
 
   private static final String INSERT_EVENT = "INSERT INTO events (ts, session_id, kind, detail) VALUES (?, ?, ?, ?)";
 
-  private LedgerSql() {
+  private final Connection c;
+  private PreparedStatement ensureSession;
+  private PreparedStatement insertRequest;
+  private PreparedStatement addToSession;
+  private PreparedStatement createSession;
+  private PreparedStatement insertEvent;
+
+  LedgerSql(Connection c) {
+    this.c = c;
   }
 
-  static long insertRequest(Connection c, LedgerRow row) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(ENSURE_SESSION)) {
-      ps.setString(1, row.sessionId());
-      ps.setString(2, row.startedAt().toString());
-      ps.setString(3, row.endedAt().toString());
-      ps.executeUpdate();
+  long insertRequest(LedgerRow row) throws SQLException {
+    if (insertRequest == null) {
+      ensureSession = c.prepareStatement(ENSURE_SESSION);
+      insertRequest = c.prepareStatement(INSERT_REQUEST, LedgerWriter.RETURN_KEYS);
+      addToSession = c.prepareStatement(ADD_TO_SESSION);
     }
-    long id;
-    try (PreparedStatement ps = c.prepareStatement(INSERT_REQUEST, LedgerWriter.RETURN_KEYS)) {
-      int i = 1;
-      ps.setString(i++, row.startedAt().toString());
-      ps.setString(i++, row.endedAt().toString());
-      ps.setString(i++, row.day().toString());
-      ps.setString(i++, row.sessionId());
-      ps.setString(i++, row.agentId());
-      ps.setString(i++, row.client());
-      ps.setString(i++, row.provider().wireName());
-      ps.setString(i++, row.endpoint());
-      ps.setString(i++, row.model());
-      ps.setString(i++, row.pricedAs());
-      ps.setInt(i++, LedgerWriter.flag(row.priceFallback()));
-      Usage u = row.usage();
-      ps.setLong(i++, u.inputTokens());
-      ps.setLong(i++, u.outputTokens());
-      ps.setLong(i++, u.cacheWrite5mTokens());
-      ps.setLong(i++, u.cacheWrite1hTokens());
-      ps.setLong(i++, u.cacheReadTokens());
-      ps.setLong(i++, u.cachedInputTokens());
-      ps.setLong(i++, u.reasoningTokens());
-      ps.setLong(i++, row.costMicros());
-      ps.setLong(i++, row.sessionTotalMicros());
-      ps.setString(i++, row.action().wireName());
-      ps.setString(i++, row.usageSource().wireName());
-      ps.setString(i++, row.priceVersion());
-      if (row.upstreamStatus() == null) {
-        ps.setNull(i++, Types.INTEGER);
-      } else {
-        ps.setInt(i++, row.upstreamStatus());
-      }
-      ps.setString(i, row.requestId());
-      ps.executeUpdate();
-      id = LedgerWriter.generatedId(ps);
+    ensureSession.setString(1, row.sessionId());
+    ensureSession.setString(2, row.startedAt().toString());
+    ensureSession.setString(3, row.endedAt().toString());
+    ensureSession.executeUpdate();
+    PreparedStatement ps = insertRequest;
+    int i = 1;
+    ps.setString(i++, row.startedAt().toString());
+    ps.setString(i++, row.endedAt().toString());
+    ps.setString(i++, row.day().toString());
+    ps.setString(i++, row.sessionId());
+    ps.setString(i++, row.agentId());
+    ps.setString(i++, row.client());
+    ps.setString(i++, row.provider().wireName());
+    ps.setString(i++, row.endpoint());
+    ps.setString(i++, row.model());
+    ps.setString(i++, row.pricedAs());
+    ps.setInt(i++, LedgerWriter.flag(row.priceFallback()));
+    Usage u = row.usage();
+    ps.setLong(i++, u.inputTokens());
+    ps.setLong(i++, u.outputTokens());
+    ps.setLong(i++, u.cacheWrite5mTokens());
+    ps.setLong(i++, u.cacheWrite1hTokens());
+    ps.setLong(i++, u.cacheReadTokens());
+    ps.setLong(i++, u.cachedInputTokens());
+    ps.setLong(i++, u.reasoningTokens());
+    ps.setLong(i++, row.costMicros());
+    ps.setLong(i++, row.sessionTotalMicros());
+    ps.setString(i++, row.action().wireName());
+    ps.setString(i++, row.usageSource().wireName());
+    ps.setString(i++, row.priceVersion());
+    if (row.upstreamStatus() == null) {
+      ps.setNull(i++, Types.INTEGER);
+    } else {
+      ps.setInt(i++, row.upstreamStatus());
     }
-    try (PreparedStatement ps = c.prepareStatement(ADD_TO_SESSION)) {
-      ps.setLong(1, row.costMicros());
-      ps.setString(2, row.endedAt().toString());
-      ps.setString(3, row.sessionId());
-      if (ps.executeUpdate() != 1) {
-        throw new SQLException("no session row for " + row.sessionId());
-      }
+    ps.setString(i, row.requestId());
+    ps.executeUpdate();
+    long id = LedgerWriter.generatedId(ps);
+    addToSession.setLong(1, row.costMicros());
+    addToSession.setString(2, row.endedAt().toString());
+    addToSession.setString(3, row.sessionId());
+    if (addToSession.executeUpdate() != 1) {
+      throw new SQLException("no session row for " + row.sessionId());
     }
     return id;
   }
 
-  static long createSession(Connection c, LedgerOp.CreateSession op) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(CREATE_SESSION)) {
-      ps.setString(1, op.id());
-      ps.setString(2, op.label());
-      setNullableLong(ps, 3, op.capMicros());
-      ps.setString(4, op.at().toString());
-      ps.setString(5, op.at().toString());
-      if (ps.executeUpdate() == 0) {
-        return 0;
-      }
+  long createSession(LedgerOp.CreateSession op) throws SQLException {
+    if (createSession == null) {
+      createSession = c.prepareStatement(CREATE_SESSION);
+    }
+    PreparedStatement ps = createSession;
+    ps.setString(1, op.id());
+    ps.setString(2, op.label());
+    setNullableLong(ps, 3, op.capMicros());
+    ps.setString(4, op.at().toString());
+    ps.setString(5, op.at().toString());
+    if (ps.executeUpdate() == 0) {
+      return 0;
     }
     String detail = "{\"cap_micros\":" + op.capMicros() + ",\"label\":" + JsonText.quote(op.label()) + ",\"source\":" + JsonText.quote(op.source()) + "}";
-    return insertEvent(c, op.at().toString(), op.id(), "session_created", detail);
+    return insertEvent(op.at().toString(), op.id(), "session_created", detail);
   }
 
-  static long changeSession(Connection c, LedgerOp.ChangeSession op) throws SQLException {
+  long changeSession(LedgerOp.ChangeSession op) throws SQLException {
     String sql;
     LedgerOp.SessionChange change = op.change();
     if (change instanceof LedgerOp.SessionChange.SetCap) {
@@ -123,10 +137,10 @@ final class LedgerSql {
         throw new SQLException("no session row for " + op.id());
       }
     }
-    return insertEvent(c, op.at().toString(), op.id(), op.eventKind(), op.eventDetail());
+    return insertEvent(op.at().toString(), op.id(), op.eventKind(), op.eventDetail());
   }
 
-  static long putSetting(Connection c, LedgerOp.PutSetting op) throws SQLException {
+  long putSetting(LedgerOp.PutSetting op) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")) {
       ps.setString(1, op.key());
@@ -134,17 +148,33 @@ final class LedgerSql {
       ps.setString(3, op.at().toString());
       ps.executeUpdate();
     }
-    return insertEvent(c, op.at().toString(), null, "budgets_changed", op.eventDetail());
+    return insertEvent(op.at().toString(), null, "budgets_changed", op.eventDetail());
   }
 
-  static long insertEvent(Connection c, String ts, String sessionId, String kind, String detail) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT, LedgerWriter.RETURN_KEYS)) {
-      ps.setString(1, ts);
-      ps.setString(2, sessionId);
-      ps.setString(3, kind);
-      ps.setString(4, detail);
-      ps.executeUpdate();
-      return LedgerWriter.generatedId(ps);
+  long insertEvent(String ts, String sessionId, String kind, String detail) throws SQLException {
+    if (insertEvent == null) {
+      insertEvent = c.prepareStatement(INSERT_EVENT, LedgerWriter.RETURN_KEYS);
+    }
+    PreparedStatement ps = insertEvent;
+    ps.setString(1, ts);
+    ps.setString(2, sessionId);
+    ps.setString(3, kind);
+    ps.setString(4, detail);
+    ps.executeUpdate();
+    return LedgerWriter.generatedId(ps);
+  }
+
+  /** Closes the prepared statements; the connection itself belongs to the writer. */
+  @Override
+  public void close() {
+    for (PreparedStatement ps : new PreparedStatement[] {ensureSession, insertRequest, addToSession, createSession, insertEvent}) {
+      if (ps != null) {
+        try {
+          ps.close();
+        } catch (SQLException ignored) {
+          // the statements are dropped with a failed or closing connection; nothing more to do with them
+        }
+      }
     }
   }
 

@@ -36,8 +36,10 @@ public class LedgerStore {
     this.dataSource = dataSource;
     createOwnerOnly(config.dbPath());
     var result = flyway.migrate();
-    Log.infof("[abg] ledger %s at schema version %s (%d migration(s) applied)", config.dbPath(),
-        flyway.info().current() == null ? "-" : flyway.info().current().getVersion(), result.migrationsExecuted);
+    // the version comes from the migration's result: each flyway.info() would read the migrations and the history again
+    String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+    Log.infof("[abg] ledger %s at schema version %s (%d migration(s) applied)", config.dbPath(), version == null ? "-" : version,
+        result.migrationsExecuted);
   }
 
   DataSource dataSource() {

@@ -35,8 +35,9 @@ final class LedgerWriter implements AutoCloseable {
   private final BlockingQueue<LedgerOp> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
-  /** The writer thread's own connection; touched by that thread only. */
+  /** The writer thread's own connection and its prepared statements; touched by that thread only. */
   private Connection connection;
+  private LedgerSql sql;
 
   LedgerWriter(DataSource dataSource, Consumer<List<LedgerRow>> afterCommit) {
     this.dataSource = dataSource;
@@ -77,8 +78,7 @@ final class LedgerWriter implements AutoCloseable {
         batch.clear();
       }
     }
-    closeQuietly(connection);
-    connection = null;
+    dropConnection();
     LedgerOp left;
     while ((left = queue.poll()) != null) {
       left.done().completeExceptionally(new IllegalStateException("the ledger is closed"));
@@ -119,10 +119,12 @@ final class LedgerWriter implements AutoCloseable {
 
   private void commitAndPublish(List<LedgerOp> ops) throws SQLException {
     if (connection == null || connection.isClosed()) {
+      dropConnection();
       connection = dataSource.getConnection();
       connection.setAutoCommit(false);
+      sql = new LedgerSql(connection);
     }
-    long[] ids = commit(connection, ops);
+    long[] ids = commit(connection, sql, ops);
     List<LedgerRow> rows = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
       if (ops.get(i) instanceof LedgerOp.InsertRequest insert) {
@@ -141,15 +143,19 @@ final class LedgerWriter implements AutoCloseable {
   }
 
   private void dropConnection() {
+    if (sql != null) {
+      sql.close();
+      sql = null;
+    }
     closeQuietly(connection);
     connection = null;
   }
 
-  private long[] commit(Connection c, List<LedgerOp> batch) throws SQLException {
+  private long[] commit(Connection c, LedgerSql sql, List<LedgerOp> batch) throws SQLException {
     long[] ids = new long[batch.size()];
     try {
       for (int i = 0; i < batch.size(); i++) {
-        ids[i] = apply(c, batch.get(i));
+        ids[i] = apply(sql, batch.get(i));
       }
       c.commit();
     } catch (SQLException | RuntimeException e) {
@@ -159,17 +165,17 @@ final class LedgerWriter implements AutoCloseable {
     return ids;
   }
 
-  private long apply(Connection c, LedgerOp op) throws SQLException {
+  private static long apply(LedgerSql sql, LedgerOp op) throws SQLException {
     if (op instanceof LedgerOp.InsertRequest insert) {
-      return LedgerSql.insertRequest(c, insert.row());
+      return sql.insertRequest(insert.row());
     } else if (op instanceof LedgerOp.CreateSession create) {
-      return LedgerSql.createSession(c, create);
+      return sql.createSession(create);
     } else if (op instanceof LedgerOp.ChangeSession change) {
-      return LedgerSql.changeSession(c, change);
+      return sql.changeSession(change);
     } else if (op instanceof LedgerOp.PutSetting setting) {
-      return LedgerSql.putSetting(c, setting);
+      return sql.putSetting(setting);
     } else if (op instanceof LedgerOp.AuditEvent event) {
-      return LedgerSql.insertEvent(c, event.at().toString(), event.sessionId(), event.kind(), event.detail());
+      return sql.insertEvent(event.at().toString(), event.sessionId(), event.kind(), event.detail());
     }
     throw new IllegalArgumentException("unknown ledger write " + op);
   }

@@ -18,9 +18,9 @@ import dev.abg.config.ConfigLoader;
 
 /**
  * A real SpendService on a real SQLite file, built without CDI (constructor injection), that can be "restarted" on the
- * same file.
+ * same file. Public for the ledger benchmark ({@code dev.abg.bench.LedgerBench}).
  */
-final class LedgerFixture implements AutoCloseable {
+public final class LedgerFixture implements AutoCloseable {
 
   final Path dir;
   final Map<String, String> settings = new HashMap<>();
@@ -29,7 +29,7 @@ final class LedgerFixture implements AutoCloseable {
   SpendService spend;
   SQLiteDataSource dataSource;
 
-  LedgerFixture(Path dir) {
+  public LedgerFixture(Path dir) {
     this.dir = dir;
     settings.put("db_path", dir.resolve("abg.db").toString());
     settings.put("session_budget_usd", "5");
@@ -37,12 +37,12 @@ final class LedgerFixture implements AutoCloseable {
     settings.put("timezone", "UTC");
   }
 
-  LedgerFixture with(String key, String value) {
+  public LedgerFixture with(String key, String value) {
     settings.put(key, value);
     return this;
   }
 
-  SpendService start() {
+  public SpendService start() {
     AbgConfig config = new ConfigLoader(key -> Optional.ofNullable(settings.get(key))).load(Map.of());
     dataSource = new SQLiteDataSource();
     dataSource.setUrl("jdbc:sqlite:" + config.dbPath() + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=" + busyTimeoutMillis + "&foreign_keys=true");

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The side-by-side benchmark (issue 7): builds abg, installs the shared harness's peers, and runs
+# ../shared/bench/run.sh with abg beside DIRECT, nginx, Portkey and claude-code-router, interleaved.
+#   bench/perf.sh [run.sh options...]          e.g. bench/perf.sh --peers direct,nginx --rounds 2
+# abg runs through its own launcher (./abg proxy: the same JVM flags as in use), with every request priced and
+# committed to the ledger: the harness sends the same body over and over, so the loop detector is off, and the caps
+# are far above what a run spends (about $0.02 a request) so that nothing is blocked.
+# Environment: HARNESS (default ../shared/bench next to the repo), BENCH_HOME (default /tmp/abg-bench),
+# WARM_JSON (default 5000: the JIT's warm-up, the same for every column), BENCH_DOC (where the table is appended,
+# default docs/benchmarks.md; none for a trial run), and run.sh's own knobs.
+set -euo pipefail
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+HARNESS=${HARNESS:-$(cd "$REPO/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}
+export BENCH_HOME=${BENCH_HOME:-/tmp/abg-bench}
+export WARM_JSON=${WARM_JSON:-5000}
+
+(cd "$REPO" && ./mvnw -q -B -DskipTests -DskipE2E package)
+"$HARNESS/setup.sh"
+
+# nothing from a local agentbillguard.yaml: the run's settings are all here
+CMD="cd {STATE_DIR} && SESSION_BUDGET_USD=1000000 DAILY_BUDGET_USD=off LOOP_MAX_REPEATS=off MAX_USD_PER_MINUTE=off"
+CMD+=" UPSTREAM_ANTHROPIC={UPSTREAM_URL} DB_PATH={STATE_DIR}/abg.db LEDGER_FILE={STATE_DIR}/ledger.jsonl"
+CMD+=" exec $REPO/abg proxy --port {PORT}"
+
+OUT=$BENCH_HOME/results/abg-$(date +%Y%m%d-%H%M%S)
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+PROXY_VERSION="$(git -C "$REPO" rev-parse --short HEAD)" "$HARNESS/run.sh" --proxy-name abg --proxy-cmd "$CMD" --out "$OUT" "$@"
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+state=$(ls -d "$OUT"/work/state-abg)
+rows=$(sqlite3 "$state/abg.db" 'SELECT COUNT(*) FROM requests' 2>/dev/null || echo "?")
+lines=$(wc -l < "$state/ledger.jsonl" 2>/dev/null || echo "?")
+blocked=$(sqlite3 "$state/abg.db" "SELECT COUNT(*) FROM requests WHERE action = 'block'" 2>/dev/null || echo "?")
+
+{
+  echo
+  echo "## Run $(date -u +%Y-%m-%dT%H:%MZ) (abg $(git -C "$REPO" rev-parse --short HEAD)$(git -C "$REPO" diff --quiet HEAD || echo ', with uncommitted changes'))"
+  echo
+  echo "Load average (1/5/15 min) before: $load_before, after: $load_after. abg's ledger after the run: $rows request rows ($blocked blocked), $lines JSONL lines."
+  echo "Results: \`$OUT\`."
+  echo
+  cat "$OUT/table.md"
+} > "$OUT/abg-section.md"
+cat "$OUT/abg-section.md"
+# BENCH_DOC=none: a trial run, not recorded
+if [[ "${BENCH_DOC:-docs/benchmarks.md}" != none ]]; then
+  cat "$OUT/abg-section.md" >> "$REPO/${BENCH_DOC:-docs/benchmarks.md}"
+  echo "appended to ${BENCH_DOC:-docs/benchmarks.md}"
+fi
