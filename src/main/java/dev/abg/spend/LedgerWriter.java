@@ -56,10 +56,6 @@ final class LedgerWriter implements AutoCloseable {
     queue.add(op);
   }
 
-  int backlog() {
-    return queue.size();
-  }
-
   private void run() {
     List<LedgerOp> batch = new ArrayList<>(MAX_BATCH);
     while (running || !queue.isEmpty()) {

@@ -40,9 +40,4 @@ public record Usage(
   public Usage withOutputTokens(long output) {
     return new Usage(inputTokens, cacheWrite5mTokens, cacheWrite1hTokens, cacheReadTokens, cachedInputTokens, output, reasoningTokens);
   }
-
-  /** All cache-creation tokens, whatever their lifetime. */
-  public long cacheWriteTokens() {
-    return cacheWrite5mTokens + cacheWrite1hTokens;
-  }
 }
