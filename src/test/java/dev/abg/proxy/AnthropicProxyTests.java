@@ -17,19 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-import javax.sql.DataSource;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.abg.config.BudgetSettings;
-import dev.abg.spend.SpendService;
 import dev.abg.testing.CannedResponse;
-import dev.abg.testing.FakeUpstream;
-import dev.abg.testing.InjectFakeUpstream;
-import dev.abg.testing.Ledger;
 import dev.abg.testing.RecordedRequest;
 import dev.abg.testing.ReferenceSamples;
 import dev.abg.testing.StreamRecord;
@@ -37,24 +30,11 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The Anthropic route end to end: agent → proxy → fake upstream, with the ledger read back from SQLite. */
 @QuarkusTest
-class AnthropicProxyTests {
+class AnthropicProxyTests extends ProxyTestBase {
 
   /** claude-sonnet-4-6 with the fake's default usage: 120×3 + 30×3.75 + 1000×0.30 + 7×15 = 877.5 µ$ → 878. */
   static final long SONNET_DEFAULT_COST = 878;
 
-  @InjectFakeUpstream
-  FakeUpstream upstream;
-  @Inject
-  DataSource dataSource;
-  @Inject
-  SpendService spend;
-  Ledger ledger;
-
-  @BeforeEach
-  void setUp() {
-    upstream.reset();
-    ledger = new Ledger(dataSource);
-  }
 
   private static String session() {
     return "t-" + UUID.randomUUID();

@@ -14,19 +14,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import javax.sql.DataSource;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.abg.spend.SessionView;
-import dev.abg.spend.SpendService;
 import dev.abg.testing.Fault;
-import dev.abg.testing.FakeUpstream;
-import dev.abg.testing.InjectFakeUpstream;
-import dev.abg.testing.Ledger;
 import dev.abg.testing.StreamRecord;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -35,24 +28,11 @@ import io.quarkus.test.junit.QuarkusTest;
  * retry that follows is blocked, and nothing is left reserved after any kind of ending.
  */
 @QuarkusTest
-class HardCapTests {
+class HardCapTests extends ProxyTestBase {
 
   /** 40 characters: 10 output tokens at the tap's 4 characters per token. */
   static final String DELTA = "0123456789012345678901234567890123456789";
 
-  @InjectFakeUpstream
-  FakeUpstream upstream;
-  @Inject
-  DataSource dataSource;
-  @Inject
-  SpendService spend;
-  Ledger ledger;
-
-  @BeforeEach
-  void setUp() {
-    upstream.reset();
-    ledger = new Ledger(dataSource);
-  }
 
   private static Map<String, String> headers(String session) {
     Map<String, String> h = new HashMap<>(ProxyClient.CLAUDE_HEADERS);

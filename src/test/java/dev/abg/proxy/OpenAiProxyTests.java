@@ -11,41 +11,21 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
-import javax.sql.DataSource;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.abg.spend.SpendService;
 import dev.abg.testing.CannedResponse;
-import dev.abg.testing.FakeUpstream;
-import dev.abg.testing.InjectFakeUpstream;
-import dev.abg.testing.Ledger;
 import dev.abg.testing.ReferenceSamples;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** The OpenAI routes end to end (Responses API as Codex sends it, Chat Completions as SDKs send it). */
 @QuarkusTest
-class OpenAiProxyTests {
+class OpenAiProxyTests extends ProxyTestBase {
 
   /** gpt-5.5-codex is priced as gpt-5.5: (1500 − 1024) × 5 + 1024 × 0.50 + 40 × 30 = 2,380 + 512 + 1,200 = 4,092 µ$. */
   static final long CODEX_DEFAULT_COST = 4_092;
 
-  @InjectFakeUpstream
-  FakeUpstream upstream;
-  @Inject
-  DataSource dataSource;
-  @Inject
-  SpendService spend;
-  Ledger ledger;
-
-  @BeforeEach
-  void setUp() {
-    upstream.reset();
-    ledger = new Ledger(dataSource);
-  }
 
   static Map<String, String> codex(String session) {
     Map<String, String> h = new HashMap<>();

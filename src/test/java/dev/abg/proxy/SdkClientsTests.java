@@ -7,11 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.UUID;
 
-import javax.sql.DataSource;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.anthropic.client.AnthropicClient;
@@ -31,29 +28,11 @@ import com.openai.models.responses.Response;
 import com.openai.models.responses.ResponseCreateParams;
 import com.openai.models.responses.ResponseStreamEvent;
 
-import dev.abg.spend.SpendService;
-import dev.abg.testing.FakeUpstream;
-import dev.abg.testing.InjectFakeUpstream;
-import dev.abg.testing.Ledger;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Clients we did not write: the official Anthropic and OpenAI Java SDKs pointed at abg, streaming and not. */
 @QuarkusTest
-class SdkClientsTests {
-
-  @InjectFakeUpstream
-  FakeUpstream upstream;
-  @Inject
-  DataSource dataSource;
-  @Inject
-  SpendService spend;
-  Ledger ledger;
-
-  @BeforeEach
-  void setUp() {
-    upstream.reset();
-    ledger = new Ledger(dataSource);
-  }
+class SdkClientsTests extends ProxyTestBase {
 
   private static AnthropicClient anthropic(String session) {
     return AnthropicOkHttpClient.builder().baseUrl(ProxyClient.base() + "/s/" + session).apiKey("sk-ant-sdk-test").maxRetries(0).build();

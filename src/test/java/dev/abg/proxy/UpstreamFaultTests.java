@@ -10,19 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import javax.sql.DataSource;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.abg.spend.SessionView;
 import dev.abg.spend.SpendService;
 import dev.abg.testing.CannedResponse;
 import dev.abg.testing.Fault;
-import dev.abg.testing.FakeUpstream;
-import dev.abg.testing.InjectFakeUpstream;
 import dev.abg.testing.Ledger;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -32,24 +27,11 @@ import io.quarkus.test.junit.QuarkusTest;
  * refused is in {@link UnreachableUpstreamTests}; connect and idle timeouts in {@link UpstreamTimeoutTests}.
  */
 @QuarkusTest
-class UpstreamFaultTests {
+class UpstreamFaultTests extends ProxyTestBase {
 
   /** The fake's default Anthropic usage in its message_start: 120 input, 30 cache writes, 1000 cache reads, 1 output. */
   static final long DEFAULT_INPUT = 120;
 
-  @InjectFakeUpstream
-  FakeUpstream upstream;
-  @Inject
-  DataSource dataSource;
-  @Inject
-  SpendService spend;
-  Ledger ledger;
-
-  @BeforeEach
-  void setUp() {
-    upstream.reset();
-    ledger = new Ledger(dataSource);
-  }
 
   // ---------------------------------------------------------------- Anthropic, streamed
 

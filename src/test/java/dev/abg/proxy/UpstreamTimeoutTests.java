@@ -17,18 +17,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.sql.DataSource;
 
-import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.abg.spend.SpendService;
 import dev.abg.testing.Fault;
-import dev.abg.testing.FakeUpstream;
-import dev.abg.testing.InjectFakeUpstream;
-import dev.abg.testing.Ledger;
 import dev.abg.testing.StreamRecord;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -41,7 +34,7 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(UpstreamTimeoutTests.Profile.class)
-class UpstreamTimeoutTests {
+class UpstreamTimeoutTests extends ProxyTestBase {
 
   public static class Profile implements QuarkusTestProfile {
     @Override
@@ -80,19 +73,6 @@ class UpstreamTimeoutTests {
     }
   }
 
-  @InjectFakeUpstream
-  FakeUpstream upstream;
-  @Inject
-  DataSource dataSource;
-  @Inject
-  SpendService spend;
-  Ledger ledger;
-
-  @BeforeEach
-  void setUp() {
-    upstream.reset();
-    ledger = new Ledger(dataSource);
-  }
 
   @Test
   void shouldAnswerAConnectTimeoutWith504InOpenAisShapeAndBillNothing() {
