@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param bind              {@code bind}: the address to listen on (default loopback)
  * @param port              {@code port}: the port to listen on (default 8788)
  * @param dbPath            {@code db_path}: the SQLite ledger (default {@code ./data/abg.db})
+ * @param team              {@code db_url}, {@code db_user}, {@code db_password}: when set, the ledger lives in PostgreSQL
+ *                          and several instances share it (team mode); else the SQLite file of {@code db_path}
  * @param ledgerFile        {@code ledger_file}: optional JSONL ledger, one line per settled request
  * @param timezone          {@code timezone}: the zone in which the daily budget's day starts (default: the system's)
  * @param adminToken        {@code admin_token}: bearer token for {@code /abg/**}; required when {@code bind} is not loopback
@@ -35,6 +37,7 @@ public record AbgConfig(
     String bind,
     int port,
     Path dbPath,
+    Optional<TeamDatabase> team,
     Optional<Path> ledgerFile,
     ZoneId timezone,
     Optional<String> adminToken,
@@ -56,7 +59,7 @@ public record AbgConfig(
         + " max_usd_per_minute=" + enforcement.maxMicrosPerMinute().map(m -> java.math.BigDecimal.valueOf(m, 6).stripTrailingZeros().toPlainString()).orElse("off")
         + " loop_max_repeats=" + enforcement.loopMaxRepeats()
         + " upstream_anthropic=" + upstreamAnthropic + " upstream_openai=" + upstreamOpenai
-        + " bind=" + bind + " port=" + port + " db_path=" + dbPath + " ledger_file=" + ledgerFile.map(Path::toString).orElse("-")
+        + " bind=" + bind + " port=" + port + " db_path=" + dbPath + " db_url=" + team.map(TeamDatabase::describe).orElse("-") + " ledger_file=" + ledgerFile.map(Path::toString).orElse("-")
         + " timezone=" + timezone + " admin_token=" + adminToken.map(t -> "<masked>").orElse("-")
         + " pricing_overrides=" + pricing.size();
   }

@@ -51,6 +51,7 @@ public final class ConfigLoader {
         bind,
         integer("port", 8788, 0, 65535),
         Path.of(text("db_path").orElse("./data/abg.db")),
+        team(),
         text("ledger_file").map(Path::of),
         zone(),
         adminToken,
@@ -70,6 +71,21 @@ public final class ConfigLoader {
     BigDecimal warnAt = text("warn_at").map(v -> fraction("warn_at", v)).orElse(new BigDecimal("0.8"));
     boolean block = text("block_on_limit").map(v -> bool("block_on_limit", v)).orElse(true);
     return new BudgetSettings(session, daily, warnAt, block);
+  }
+
+  private Optional<TeamDatabase> team() {
+    Optional<String> url = text("db_url");
+    if (url.isEmpty()) {
+      if (text("db_user").isPresent()) {
+        throw new ConfigException("db_user", text("db_user").get(), "is set without db_url: set db_url (jdbc:postgresql://host:5432/db) too");
+      }
+      return Optional.empty();
+    }
+    if (!url.get().startsWith("jdbc:postgresql://")) {
+      throw new ConfigException("db_url", url.get().replaceAll("password=[^&]*", "password=<masked>"),
+          "must be a PostgreSQL JDBC URL such as jdbc:postgresql://127.0.0.1:5432/abg");
+    }
+    return Optional.of(new TeamDatabase(url.get(), text("db_user"), text("db_password")));
   }
 
   private EnforcementSettings enforcement() {

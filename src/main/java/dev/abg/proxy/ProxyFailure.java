@@ -15,6 +15,8 @@ final class ProxyFailure extends RuntimeException {
     BUDGET(402, "billing_error"),
     UPSTREAM_UNREACHABLE(502, "api_error"),
     UPSTREAM_TIMEOUT(504, "timeout_error"),
+    /** Team mode: the shared ledger (PostgreSQL) did not answer, so no budget decision could be made. */
+    LEDGER_UNAVAILABLE(503, "api_error"),
     INTERNAL(500, "api_error");
 
     final int status;
@@ -43,6 +45,12 @@ final class ProxyFailure extends RuntimeException {
 
   static ProxyFailure budget(String message) {
     return new ProxyFailure(Kind.BUDGET, message);
+  }
+
+  static ProxyFailure ledgerUnavailable(Throwable cause) {
+    Throwable root = cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+    return new ProxyFailure(Kind.LEDGER_UNAVAILABLE, "abg: the shared ledger cannot decide on this request now (" + Texts.clip(String.valueOf(root.getMessage()), 160)
+        + "); nothing was sent upstream");
   }
 
   /** Maps an exception from the upstream connection to a failure with a message the agent can show. */

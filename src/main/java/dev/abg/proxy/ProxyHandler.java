@@ -132,7 +132,30 @@ class ProxyHandler {
     Buffer toSend = endpoint == Endpoint.OPENAI_CHAT && facts.stream() && !facts.includeUsage() ? RequestFacts.withIncludeUsage(body) : body;
     Admission admission = new Admission(session, Clients.agentId(in.headers()), Clients.detect(in.headers()), endpoint.provider, path.apiPath(),
         facts.model(), clock.instant(), leastInputTokens, counted, InputEstimate.fingerprint(body));
-    BudgetDecision decision = spend.admit(admission);
+    java.util.concurrent.CompletableFuture<BudgetDecision> decided = spend.admit(admission).toCompletableFuture();
+    if (decided.isDone()) {
+      // one instance: decided at once, on this event loop
+      proceed(in, endpoint, path, facts, inputTokens, toSend, admission, decided.join());
+      return;
+    }
+    // team mode: the shared ledger answers on its own thread; carry on on this request's event loop
+    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+    decided.whenComplete((decision, failure) -> context.runOnContext(v -> {
+      try {
+        if (failure != null) {
+          Log.warnf("[abg] no budget decision for session %s: %s", session, failure.getMessage());
+          ErrorResponses.send(in, endpoint.provider, ProxyFailure.ledgerUnavailable(failure));
+        } else {
+          proceed(in, endpoint, path, facts, inputTokens, toSend, admission, decision);
+        }
+      } catch (ProxyFailure e) {
+        ErrorResponses.send(in, endpoint.provider, e);
+      }
+    }));
+  }
+
+  private void proceed(HttpServerRequest in, Endpoint endpoint, ProxyPath path, RequestFacts facts, long inputTokens, Buffer toSend,
+                       Admission admission, BudgetDecision decision) {
     if (decision instanceof BudgetDecision.Denied denied) {
       // like every answer, the block is sent once its ledger row has committed
       io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();

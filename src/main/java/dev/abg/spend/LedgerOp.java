@@ -11,12 +11,15 @@ sealed interface LedgerOp {
 
   CompletableFuture<Long> done();
 
+  /** The session whose row the write locks first (null: none); team mode writes a group in this order. */
+  String sessionId();
+
   /**
    * A session seen for the first time (or created through the admin API).
    *
    * @param source who created it, as its {@code session_created} event says: {@code proxy} (first sight) or {@code api}
    */
-  record CreateSession(String id, String label, Long capMicros, Instant at, String source, CompletableFuture<Long> done) implements LedgerOp {
+  record CreateSession(String sessionId, String label, Long capMicros, Instant at, String source, CompletableFuture<Long> done) implements LedgerOp {
 
     /** A session the proxy sees for the first time. */
     CreateSession(String id, String label, Long capMicros, Instant at, CompletableFuture<Long> done) {
@@ -27,17 +30,39 @@ sealed interface LedgerOp {
   String SOURCE_PROXY = "proxy";
   String SOURCE_API = "api";
 
-  /** A settled or blocked request: its ledger row, and the session's running totals. */
-  record InsertRequest(LedgerRow row, CompletableFuture<Long> done) implements LedgerOp {
+  /**
+   * A settled or blocked request: its ledger row, and the session's running totals.
+   *
+   * @param leaseMicros team mode: what comes off this instance's lease on the session (0 on one instance)
+   */
+  record InsertRequest(LedgerRow row, long leaseMicros, CompletableFuture<Long> done) implements LedgerOp {
+
+    InsertRequest(LedgerRow row, CompletableFuture<Long> done) {
+      this(row, 0, done);
+    }
+
+    @Override
+    public String sessionId() {
+      return row.sessionId();
+    }
+  }
+
+  /** Team mode: a part of this instance's lease on a session that no request row gives back (e.g. a late grant). */
+  record ReturnLease(String sessionId, long micros, CompletableFuture<Long> done) implements LedgerOp {
   }
 
   /** A change to a session through the admin API, with its audit event. {@code capMicros} null = keep. */
-  record ChangeSession(String id, SessionChange change, String eventKind, String eventDetail, Instant at, CompletableFuture<Long> done)
+  record ChangeSession(String sessionId, SessionChange change, String eventKind, String eventDetail, Instant at, CompletableFuture<Long> done)
       implements LedgerOp {
   }
 
   /** A runtime setting kept across restarts, with its audit event. */
   record PutSetting(String key, String value, String eventDetail, Instant at, CompletableFuture<Long> done) implements LedgerOp {
+
+    @Override
+    public String sessionId() {
+      return null;
+    }
   }
 
   /** An audited event that changes no row (a budget change read from the config file). */

@@ -10,6 +10,9 @@ import java.sql.Types;
  * statements of every request (the request row, the session's totals, a new session and its event) are prepared once
  * per connection and reused: preparing them cost as much as executing them. The rare admin changes are prepared when
  * used.
+ *
+ * <p>In team mode (PostgreSQL) {@link TeamSql} adds what the leases and the days' totals need, in the lock order that
+ * keeps instances from deadlocking each other: a session's row before anything that hangs off it, the days last.
  */
 final class LedgerSql implements AutoCloseable {
 
@@ -33,17 +36,43 @@ final class LedgerSql implements AutoCloseable {
   private static final String INSERT_EVENT = "INSERT INTO events (ts, session_id, kind, detail) VALUES (?, ?, ?, ?)";
 
   private final Connection c;
+  /** Team mode's lease and day statements; null on one instance (SQLite). */
+  private final TeamSql team;
   private PreparedStatement ensureSession;
   private PreparedStatement insertRequest;
   private PreparedStatement addToSession;
   private PreparedStatement createSession;
   private PreparedStatement insertEvent;
 
-  LedgerSql(Connection c) {
+  LedgerSql(Connection c, String teamInstanceId) {
     this.c = c;
+    this.team = teamInstanceId == null ? null : new TeamSql(c, teamInstanceId);
   }
 
-  long insertRequest(LedgerRow row) throws SQLException {
+  /** Team mode: gives back part of this instance's lease on a session without a request row. */
+  void returnLease(String sessionId, long micros) throws SQLException {
+    team.returnLease(sessionId, micros);
+  }
+
+  /** Writes what the group's rows did to the days' totals: last in the transaction, after every session row. */
+  void beforeCommit() throws SQLException {
+    if (team != null) {
+      team.flushDays();
+    }
+  }
+
+  /** Forgets what a rolled-back group did to the days' totals. */
+  void afterRollback() {
+    if (team != null) {
+      team.clearDays();
+    }
+  }
+
+  /**
+   * @param leaseMicros team mode: how much of this instance's lease on the session the request turns into spend (or gives
+   *                    back); 0 on one instance
+   */
+  long insertRequest(LedgerRow row, long leaseMicros) throws SQLException {
     if (insertRequest == null) {
       ensureSession = c.prepareStatement(ENSURE_SESSION);
       insertRequest = c.prepareStatement(INSERT_REQUEST, LedgerWriter.RETURN_KEYS);
@@ -53,6 +82,16 @@ final class LedgerSql implements AutoCloseable {
     ensureSession.setString(2, row.startedAt().toString());
     ensureSession.setString(3, row.endedAt().toString());
     ensureSession.executeUpdate();
+    // the session row first: in team mode every writer locks a session's row before anything that hangs off it
+    addToSession.setLong(1, row.costMicros());
+    addToSession.setString(2, row.endedAt().toString());
+    addToSession.setString(3, row.sessionId());
+    if (addToSession.executeUpdate() != 1) {
+      throw new SQLException("no session row for " + row.sessionId());
+    }
+    if (team != null) {
+      team.settled(row.sessionId(), row.day().toString(), row.costMicros(), leaseMicros);
+    }
     PreparedStatement ps = insertRequest;
     int i = 1;
     ps.setString(i++, row.startedAt().toString());
@@ -86,14 +125,7 @@ final class LedgerSql implements AutoCloseable {
     }
     ps.setString(i, row.requestId());
     ps.executeUpdate();
-    long id = LedgerWriter.generatedId(ps);
-    addToSession.setLong(1, row.costMicros());
-    addToSession.setString(2, row.endedAt().toString());
-    addToSession.setString(3, row.sessionId());
-    if (addToSession.executeUpdate() != 1) {
-      throw new SQLException("no session row for " + row.sessionId());
-    }
-    return id;
+    return LedgerWriter.generatedId(ps);
   }
 
   long createSession(LedgerOp.CreateSession op) throws SQLException {
@@ -101,7 +133,7 @@ final class LedgerSql implements AutoCloseable {
       createSession = c.prepareStatement(CREATE_SESSION);
     }
     PreparedStatement ps = createSession;
-    ps.setString(1, op.id());
+    ps.setString(1, op.sessionId());
     ps.setString(2, op.label());
     setNullableLong(ps, 3, op.capMicros());
     ps.setString(4, op.at().toString());
@@ -110,7 +142,7 @@ final class LedgerSql implements AutoCloseable {
       return 0;
     }
     String detail = "{\"cap_micros\":" + op.capMicros() + ",\"label\":" + JsonText.quote(op.label()) + ",\"source\":" + JsonText.quote(op.source()) + "}";
-    return insertEvent(op.at().toString(), op.id(), "session_created", detail);
+    return insertEvent(op.at().toString(), op.sessionId(), "session_created", detail);
   }
 
   long changeSession(LedgerOp.ChangeSession op) throws SQLException {
@@ -132,12 +164,12 @@ final class LedgerSql implements AutoCloseable {
       } else if (change instanceof LedgerOp.SessionChange.SetLabel setLabel) {
         ps.setString(i++, setLabel.label());
       }
-      ps.setString(i, op.id());
+      ps.setString(i, op.sessionId());
       if (ps.executeUpdate() != 1) {
-        throw new SQLException("no session row for " + op.id());
+        throw new SQLException("no session row for " + op.sessionId());
       }
     }
-    return insertEvent(op.at().toString(), op.id(), op.eventKind(), op.eventDetail());
+    return insertEvent(op.at().toString(), op.sessionId(), op.eventKind(), op.eventDetail());
   }
 
   long putSetting(LedgerOp.PutSetting op) throws SQLException {
@@ -167,6 +199,9 @@ final class LedgerSql implements AutoCloseable {
   /** Closes the prepared statements; the connection itself belongs to the writer. */
   @Override
   public void close() {
+    if (team != null) {
+      team.close();
+    }
     for (PreparedStatement ps : new PreparedStatement[] {ensureSession, insertRequest, addToSession, createSession, insertEvent}) {
       if (ps != null) {
         try {

@@ -17,33 +17,55 @@ import java.util.List;
 
 import javax.sql.DataSource;
 
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.flywaydb.core.Flyway;
 
 import dev.abg.config.AbgConfig;
+import io.quarkus.arc.InjectableInstance;
+import io.quarkus.flyway.FlywayDataSource;
 import io.quarkus.logging.Log;
 
 /**
- * The SQLite ledger file: created owner-only, migrated by Flyway at start, and read back into the in-memory books.
+ * The ledger's database, migrated by Flyway at start and read back into the in-memory books: the SQLite file of
+ * {@code db_path} (created owner-only), or in team mode ({@code db_url}) the PostgreSQL database that several instances
+ * share. Both are configured datasources ({@code application.properties}); only the chosen one is ever connected to.
  */
 @Singleton
 public class LedgerStore {
 
   private final DataSource dataSource;
+  private final boolean team;
 
+  @Inject
+  LedgerStore(AbgConfig config, DataSource sqlite, Flyway sqliteFlyway, @io.quarkus.agroal.DataSource("team") InjectableInstance<DataSource> postgres,
+              @FlywayDataSource("team") InjectableInstance<Flyway> postgresFlyway) {
+    this(config, config.team().isPresent() ? postgres.get() : sqlite, config.team().isPresent() ? postgresFlyway.get() : sqliteFlyway);
+  }
+
+  /** @param dataSource and {@code flyway}: the chosen store's (PostgreSQL when {@code config.team()} is set) */
   LedgerStore(AbgConfig config, DataSource dataSource, Flyway flyway) {
     this.dataSource = dataSource;
-    createOwnerOnly(config.dbPath());
+    this.team = config.team().isPresent();
+    if (!team) {
+      createOwnerOnly(config.dbPath());
+    }
     var result = flyway.migrate();
     // the version comes from the migration's result: each flyway.info() would read the migrations and the history again
     String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
-    Log.infof("[abg] ledger %s at schema version %s (%d migration(s) applied)", config.dbPath(), version == null ? "-" : version,
+    Log.infof("[abg] ledger %s at schema version %s (%d migration(s) applied)",
+        team ? "postgresql " + config.team().get().describe() + " (team mode)" : config.dbPath().toString(), version == null ? "-" : version,
         result.migrationsExecuted);
   }
 
   DataSource dataSource() {
     return dataSource;
+  }
+
+  /** Team mode: the ledger is PostgreSQL, shared with other instances. */
+  boolean team() {
+    return team;
   }
 
   /** The database file and its directory are created readable by the owner only; SQLite gives its WAL the same mode. */

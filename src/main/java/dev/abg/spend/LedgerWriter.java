@@ -23,7 +23,8 @@ import io.quarkus.logging.Log;
  *
  * <p>Durability rule: SQLite in WAL mode with {@code synchronous=NORMAL}: a committed transaction survives a crash of the
  * process (SIGKILL included); a power loss may lose the last transactions before the WAL is checkpointed. The proxy
- * releases the end of a response only after its row has committed.
+ * releases the end of a response only after its row has committed. On PostgreSQL (team mode) a commit is durable as the
+ * server's settings make it (by default {@code synchronous_commit=on}: flushed to its WAL).
  */
 final class LedgerWriter implements AutoCloseable {
 
@@ -39,8 +40,12 @@ final class LedgerWriter implements AutoCloseable {
   private Connection connection;
   private LedgerSql sql;
 
-  LedgerWriter(DataSource dataSource, Consumer<List<LedgerRow>> afterCommit) {
+  /** Team mode: this instance's id (its leases); null on one instance. */
+  private final String teamInstanceId;
+
+  LedgerWriter(DataSource dataSource, String teamInstanceId, Consumer<List<LedgerRow>> afterCommit) {
     this.dataSource = dataSource;
+    this.teamInstanceId = teamInstanceId;
     this.afterCommit = afterCommit;
     this.thread = new Thread(this::run, "abg-ledger-writer");
     this.thread.setDaemon(true);
@@ -113,12 +118,13 @@ final class LedgerWriter implements AutoCloseable {
     }
   }
 
-  private void commitAndPublish(List<LedgerOp> ops) throws SQLException {
+  private void commitAndPublish(List<LedgerOp> queued) throws SQLException {
+    List<LedgerOp> ops = teamInstanceId == null ? queued : lockOrder(queued);
     if (connection == null || connection.isClosed()) {
       dropConnection();
       connection = dataSource.getConnection();
       connection.setAutoCommit(false);
-      sql = new LedgerSql(connection);
+      sql = new LedgerSql(connection, teamInstanceId);
     }
     long[] ids = commit(connection, sql, ops);
     List<LedgerRow> rows = new ArrayList<>();
@@ -153,8 +159,10 @@ final class LedgerWriter implements AutoCloseable {
       for (int i = 0; i < batch.size(); i++) {
         ids[i] = apply(sql, batch.get(i));
       }
+      sql.beforeCommit();
       c.commit();
     } catch (SQLException | RuntimeException e) {
+      sql.afterRollback();
       c.rollback();
       throw e;
     }
@@ -163,7 +171,10 @@ final class LedgerWriter implements AutoCloseable {
 
   private static long apply(LedgerSql sql, LedgerOp op) throws SQLException {
     if (op instanceof LedgerOp.InsertRequest insert) {
-      return sql.insertRequest(insert.row());
+      return sql.insertRequest(insert.row(), insert.leaseMicros());
+    } else if (op instanceof LedgerOp.ReturnLease lease) {
+      sql.returnLease(lease.sessionId(), lease.micros());
+      return 0;
     } else if (op instanceof LedgerOp.CreateSession create) {
       return sql.createSession(create);
     } else if (op instanceof LedgerOp.ChangeSession change) {
@@ -174,6 +185,16 @@ final class LedgerWriter implements AutoCloseable {
       return sql.insertEvent(event.at().toString(), event.sessionId(), event.kind(), event.detail());
     }
     throw new IllegalArgumentException("unknown ledger write " + op);
+  }
+
+  /**
+   * Team mode: the group's writes ordered by session (stable: a session's own writes keep their order), so that two
+   * instances' groups lock the session rows they share in the same order and never deadlock each other.
+   */
+  private static List<LedgerOp> lockOrder(List<LedgerOp> ops) {
+    List<LedgerOp> sorted = new ArrayList<>(ops);
+    sorted.sort(java.util.Comparator.comparing(LedgerOp::sessionId, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder())));
+    return sorted;
   }
 
   @Override

@@ -22,6 +22,18 @@ final class SessionAccount {
   final RunawayBreaker.State breaker = new RunawayBreaker.State();
   long requests;
   boolean closed;
+  /** Team mode: the part of the session's cap this instance holds as a lease for its requests in flight here. */
+  long leaseMicros;
+  /** Team mode: what the other instances hold of the session's cap, as last read from the database. */
+  long othersMicros;
+  /** Team mode: a request for more lease is on its way. */
+  boolean growing;
+  /** Team mode: the last lease request got less than it asked: the cap (or the day's budget) is used up, as last read. */
+  boolean exhausted;
+  /** Team mode: the last lease request was short because of the daily budget. */
+  boolean dayLimited;
+  /** Team mode: the day's spend and leases across instances, as the last lease request read them. */
+  long dayCommittedMicros;
   Instant firstSeen;
   Instant lastSeen;
 
@@ -35,8 +47,8 @@ final class SessionAccount {
     return capMicros != null ? capMicros : defaultCapMicros;
   }
 
-  /** Settled plus in flight: what counts against the cap right now. */
+  /** Settled plus in flight (here, and in team mode on the other instances): what counts against the cap right now. */
   long committedMicros() {
-    return settledMicros + inFlightMicros;
+    return settledMicros + inFlightMicros + othersMicros;
   }
 }

@@ -29,6 +29,11 @@ import io.quarkus.runtime.Startup;
  * Money and the ledger: admits requests against their session's cap and the daily cap, settles them into ledger rows,
  * and changes sessions for the admin API. The books live in memory (loaded from the ledger at start) so that admission
  * never waits for the database; every change is queued to the single {@link LedgerWriter} in the order it happened.
+ *
+ * <p>Team mode (PostgreSQL, several instances): the same books, but what this instance's requests of a session may
+ * consume is bounded by the lease it holds on that session, taken from the shared database with {@link TeamLeases};
+ * admission asks the database (it sees the cap, the spend and the state the other instances left), metering asks for
+ * more lease as a stream grows, and a stream is cut off when no more can be had. docs/team-mode.md.
  */
 @Startup
 @Singleton
@@ -38,6 +43,7 @@ public class SpendService {
   private static final Logger DECISIONS = Logger.getLogger("abg");
 
   private final AbgConfig config;
+  private final LedgerStore store;
   private final Prices prices;
   private final Clock clock;
   private final LedgerWriter writer;
@@ -51,6 +57,12 @@ public class SpendService {
   private final Set<Reservation> live = ConcurrentHashMap.newKeySet();
   /** The budgets as the config file gives them (changes when the file is reloaded). */
   private volatile BudgetSettings configBudgets;
+  /** Team mode's leases and heartbeat; null on one instance (SQLite). */
+  private final TeamLeases team;
+
+  /** Team mode: the least and the most lease asked for beyond what a request needs now (headroom for its stream). */
+  static final long MIN_SLICE_MICROS = 2_000;
+  static final long MAX_SLICE_MICROS = 50_000;
 
   SpendService(AbgConfig config, LedgerStore store, Prices prices, Clock clock, MeterRegistry registry) {
     this.config = config;
@@ -59,6 +71,8 @@ public class SpendService {
     this.configBudgets = config.budgets();
     this.enforcement = config.enforcement();
     this.budgets = store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, configBudgets)).orElse(configBudgets);
+    this.store = store;
+    this.team = store.team() ? new TeamLeases(store.dataSource()) : null;
     for (LedgerStore.StoredSession s : store.loadSessions()) {
       SessionAccount a = new SessionAccount(s.id(), s.firstSeen());
       a.label = s.label();
@@ -69,11 +83,15 @@ public class SpendService {
       a.lastSeen = s.lastSeen();
       accounts.put(a.id, a);
     }
-    this.metrics = new SpendMetrics(registry, this::session, this);
+    this.metrics = new SpendMetrics(registry, this::cachedSession, this);
     accounts.keySet().forEach(metrics::session);
     this.daily = new DailyTotal(currentDay(), store.dayTotal(currentDay()));
     this.jsonl = config.ledgerFile().map(SpendService::openJsonl);
-    this.writer = new LedgerWriter(store.dataSource(), rows -> jsonl.ifPresent(j -> j.append(rows)));
+    this.writer = new LedgerWriter(store.dataSource(), team == null ? null : team.instanceId(), rows -> jsonl.ifPresent(j -> j.append(rows)));
+    if (team != null) {
+      team.start(this::refreshFromTeam, this::leasesLost);
+      DECISIONS.infof("team mode: instance %s shares sessions and budgets through PostgreSQL", team.instanceId());
+    }
     DECISIONS.infof("session budget: %s daily budget: %s (%d sessions in the ledger, %s spent today)",
         Money.format(defaultCapMicros(), 2), budgets.dailyBudgetUsd().map(d -> Money.format(Money.micros(d), 2)).orElse("none"),
         accounts.size(), Money.format(daily.settled(currentDay()), 2));
@@ -92,28 +110,62 @@ public class SpendService {
   /**
    * Decides whether a request may go upstream, and if so reserves the least its input can cost — in one step under the
    * session's lock, so that requests arriving together cannot all pass on the same remaining budget. Never blocks on
-   * I/O: safe on an event loop.
+   * I/O: safe on an event loop. On one instance the stage is complete when returned; in team mode it completes when the
+   * database has answered (on a {@link TeamLeases} thread).
    */
-  public BudgetDecision admit(Admission request) {
+  public CompletionStage<BudgetDecision> admit(Admission request) {
     SessionAccount account = account(request.sessionId(), request.startedAt());
     BudgetSettings b = budgets;
     EnforcementSettings e = enforcement;
-    LocalDate today = currentDay();
     long minimum = e.hard() && b.blockOnLimit() ? minimumInputMicros(request.provider(), request.model(), request.inputTokens()) : 0;
     // what the request counts for while in flight: when its input was counted exactly (near the cap), the input at its base
     // price, so that parallel requests cannot all pass on cache reads they may not get; else its least
     long reserve = minimum > 0 && request.inputCounted() ? Math.max(minimum, baseInputMicros(request.provider(), request.model(), request.inputTokens()))
         : minimum;
+    if (team == null) {
+      return CompletableFuture.completedFuture(decide(account, request, b, minimum, reserve, null));
+    }
+    // team mode: always ask the database, which knows what the other instances did to the session (a raise, a reset, a
+    // close, their spend); with a hard cap, take the lease this request needs plus headroom for its stream
+    long want;
+    synchronized (account) {
+      want = hardCaps() ? Math.max(0, account.inFlightMicros + reserve + slice(account) - account.leaseMicros) : 0;
+    }
+    return team.take(account.id, request.startedAt(), currentDay(), want, defaultCapMicros(), dailyCapMicros()).thenApply(grant -> {
+      synchronized (account) {
+        applyGrant(account, grant, want);
+      }
+      return decide(account, request, b, minimum, reserve, grant);
+    });
+  }
+
+  private BudgetDecision decide(SessionAccount account, Admission request, BudgetSettings b, long minimum, long reserve, TeamLeases.Grant grant) {
+    EnforcementSettings e = enforcement;
+    LocalDate today = currentDay();
     synchronized (account) {
       long cap = account.capOr(defaultCapMicros());
       long spent = account.committedMicros();
-      long dailySpent = daily.committed(today);
+      long dailySpent = grant == null ? daily.committed(today) : grant.daySpentMicros() + grant.dayLeasedMicros();
       Standing standing = new Standing(account.id, spent, cap, warning(b, spent, cap, dailySpent));
       if (account.closed) {
         return new BudgetDecision.Denied(BudgetDecision.Reason.SESSION_CLOSED,
             "abg: session '" + account.id + "' is closed; it accepts no more requests. Start the agent with a new session id.", standing);
       }
-      if (b.blockOnLimit()) {
+      if (b.blockOnLimit() && grant != null && e.hard()) {
+        // team mode, hard cap: this instance's lease must cover its requests in flight and this one's least
+        if (spent >= cap || account.inFlightMicros + Math.max(1, minimum) > account.leaseMicros) {
+          returnIdleLease(account);
+          return grant.dayLimited()
+              ? new BudgetDecision.Denied(BudgetDecision.Reason.DAILY_CAP, dailyMessage(dailySpent, dailyCapMicros().orElse(0L)), standing)
+              : new BudgetDecision.Denied(BudgetDecision.Reason.SESSION_CAP,
+                  spent >= cap ? capMessage(account.id, spent, cap) : cannotAffordMessage(account.id, spent, cap, minimum), standing);
+        }
+        String runaway = RunawayBreaker.check(e, account, request, request.startedAt().toEpochMilli());
+        if (runaway != null) {
+          returnIdleLease(account);
+          return new BudgetDecision.Denied(BudgetDecision.Reason.RUNAWAY, runaway, standing);
+        }
+      } else if (b.blockOnLimit()) {
         if (spent >= cap || spent + minimum > cap) {
           return new BudgetDecision.Denied(BudgetDecision.Reason.SESSION_CAP,
               spent >= cap ? capMessage(account.id, spent, cap) : cannotAffordMessage(account.id, spent, cap, minimum), standing);
@@ -233,6 +285,7 @@ public class SpendService {
     SessionAccount account = reservation.account;
     List<Reservation> cut = List.of();
     String message = null;
+    long growBy = 0;
     synchronized (account) {
       if (reservation.isSettled()) {
         return;
@@ -243,7 +296,15 @@ public class SpendService {
       reservation.liveMicros = now;
       account.inFlightMicros += delta;
       daily.moveInFlight(delta);
-      if (hardCaps() && delta > 0) {
+      if (hardCaps() && delta > 0 && team != null) {
+        if (account.inFlightMicros >= account.leaseMicros && account.exhausted) {
+          message = exhaustedMessage(account);
+          cut = new ArrayList<>(account.live);
+        } else if (!account.growing && account.inFlightMicros + slice(account) / 2 > account.leaseMicros) {
+          growBy = account.inFlightMicros + slice(account) - account.leaseMicros;
+          account.growing = true;
+        }
+      } else if (hardCaps() && delta > 0) {
         long cap = account.capOr(defaultCapMicros());
         Optional<Long> dailyCap = dailyCapMicros();
         long dailySpent = daily.committed(currentDay());
@@ -258,6 +319,125 @@ public class SpendService {
     }
     for (Reservation r : cut) {
       r.requestCutOff(message);
+    }
+    if (growBy > 0) {
+      grow(account, growBy);
+    }
+  }
+
+  // ---------------------------------------------------------------- team mode's leases
+
+  /** Team mode: asks the database for more of the session's cap while its streams grow; cuts them off when none is left. */
+  private void grow(SessionAccount account, long want) {
+    team.take(account.id, clock.instant(), currentDay(), want, defaultCapMicros(), dailyCapMicros()).whenComplete((grant, failure) -> {
+      List<Reservation> cut = List.of();
+      String message = null;
+      long again = 0;
+      synchronized (account) {
+        account.growing = false;
+        if (failure != null) {
+          // the database did not answer: hold the streams to what is leased already (a hard cap fails closed)
+          DECISIONS.warnf("TEAM session=%s could not extend its lease: %s", account.id, failure.getMessage());
+          account.exhausted = true;
+        } else {
+          applyGrant(account, grant, want);
+        }
+        if (account.live.isEmpty()) {
+          returnIdleLease(account);
+        } else if (account.exhausted && account.inFlightMicros >= account.leaseMicros) {
+          message = exhaustedMessage(account);
+          cut = new ArrayList<>(account.live);
+        } else if (!account.exhausted && account.inFlightMicros + slice(account) / 2 > account.leaseMicros) {
+          // the streams went on growing while the lease was asked for: ask again
+          again = account.inFlightMicros + slice(account) - account.leaseMicros;
+          account.growing = true;
+        }
+      }
+      for (Reservation r : cut) {
+        r.requestCutOff(message);
+      }
+      if (again > 0) {
+        grow(account, again);
+      }
+    });
+  }
+
+  /** Team mode: the session and the day as the database has them, and the lease it granted. Under the account's lock. */
+  private void applyGrant(SessionAccount account, TeamLeases.Grant grant, long want) {
+    account.leaseMicros += grant.grantedMicros();
+    account.exhausted = grant.grantedMicros() < want;
+    account.dayLimited = grant.dayLimited();
+    account.dayCommittedMicros = grant.daySpentMicros() + grant.dayLeasedMicros();
+    account.capMicros = grant.ownCap() ? grant.capMicros() : null;
+    account.label = grant.label();
+    account.closed = grant.closed();
+    account.settledMicros = grant.spentMicros();
+    account.othersMicros = Math.max(0, grant.leasedMicros() - grant.mineMicros());
+    account.requests = Math.max(account.requests, grant.requests());
+  }
+
+  /** Team mode: a session with no request in flight here gives its lease back. Under the account's lock. */
+  private void returnIdleLease(SessionAccount account) {
+    if (account.live.isEmpty() && !account.growing && account.leaseMicros > 0) {
+      writer.submit(new LedgerOp.ReturnLease(account.id, account.leaseMicros, new CompletableFuture<>()));
+      account.leaseMicros = 0;
+    }
+  }
+
+  /** Team mode: the headroom asked for beyond a request's need: an eighth of what is left, within bounds. */
+  private long slice(SessionAccount account) {
+    long left = account.capOr(defaultCapMicros()) - account.committedMicros();
+    return Math.max(MIN_SLICE_MICROS, Math.min(MAX_SLICE_MICROS, left / 8));
+  }
+
+  private String exhaustedMessage(SessionAccount account) {
+    if (account.dayLimited) {
+      return dailyMessage(account.dayCommittedMicros, dailyCapMicros().orElse(0L));
+    }
+    return capMessage(account.id, account.committedMicros(), account.capOr(defaultCapMicros()));
+  }
+
+  /** Team mode: this instance was taken for dead and its leases returned; it starts again with none. */
+  private void leasesLost() {
+    for (SessionAccount a : accounts.values()) {
+      synchronized (a) {
+        a.leaseMicros = 0;
+        a.exhausted = false;
+      }
+    }
+  }
+
+  /** Team mode, every heartbeat: the sessions and the budget defaults as the other instances left them. */
+  private void refreshFromTeam() {
+    team.sessions().forEach(this::applyStored);
+    store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, configBudgets)).ifPresent(stored -> {
+      if (!BudgetsCodec.same(stored, budgets)) {
+        budgets = stored;
+        DECISIONS.infof("ADMIN budgets changed on another instance: session=%s daily=%s", Money.format(Money.micros(stored.sessionBudgetUsd()), 2),
+            stored.dailyBudgetUsd().map(d -> Money.format(Money.micros(d), 2)).orElse("none"));
+      }
+    });
+  }
+
+  private void applyStored(TeamLeases.StoredSession s) {
+    SessionAccount a = accounts.get(s.id());
+    if (a == null) {
+      SessionAccount fresh = new SessionAccount(s.id(), s.firstSeen());
+      a = accounts.putIfAbsent(s.id(), fresh);
+      if (a == null) {
+        a = fresh;
+        metrics.session(s.id());
+      }
+    }
+    synchronized (a) {
+      a.capMicros = s.capMicros();
+      a.label = s.label();
+      a.closed = s.closed();
+      a.settledMicros = s.spentMicros();
+      a.othersMicros = Math.max(0, s.leasedMicros() - a.leaseMicros);
+      a.requests = Math.max(a.requests, s.requests());
+      a.firstSeen = s.firstSeen().isBefore(a.firstSeen) ? s.firstSeen() : a.firstSeen;
+      a.lastSeen = s.lastSeen().isAfter(a.lastSeen) ? s.lastSeen() : a.lastSeen;
     }
   }
 
@@ -294,7 +474,15 @@ public class SpendService {
       row = new LedgerRow(0, a.startedAt(), outcome.endedAt(), day, account.id, a.agentId(), a.client(), a.provider(), a.endpoint(), model,
           priced.pricedAs(), priced.fallback(), outcome.usage(), priced.costMicros(), account.settledMicros, action, outcome.usageSource(),
           priced.priceVersion(), outcome.upstreamStatus(), outcome.requestId());
-      writer.submit(new LedgerOp.InsertRequest(row, done));
+      // team mode: the cost comes off this instance's lease (it becomes spend in the same transaction as the row); the
+      // rest of the lease goes back when no request of the session is in flight here
+      long leaseBack = Math.min(account.leaseMicros, priced.costMicros());
+      account.leaseMicros -= leaseBack;
+      if (team != null && account.live.isEmpty() && !account.growing) {
+        leaseBack += account.leaseMicros;
+        account.leaseMicros = 0;
+      }
+      writer.submit(new LedgerOp.InsertRequest(row, leaseBack, done));
     }
     metrics.recorded(row);
     logSettled(row, warning);
@@ -326,15 +514,27 @@ public class SpendService {
     created.label = label;
     created.capMicros = capMicros;
     CompletableFuture<Long> done = new CompletableFuture<>();
+    if (team != null) {
+      team.session(id).ifPresent(this::applyStored);
+    }
     synchronized (created) {
       if (accounts.putIfAbsent(id, created) != null) {
-        throw new SessionProblem(SessionProblem.Kind.EXISTS, id, "session '" + id + "' already exists; change it with PATCH /abg/sessions/" + id);
+        throw exists(id);
       }
       writer.submit(new LedgerOp.CreateSession(id, label, capMicros, now, LedgerOp.SOURCE_API, done));
     }
-    await(done);
+    if (await(done) == 0) {
+      // team mode: another instance created it meanwhile
+      accounts.remove(id, created);
+      team.session(id).ifPresent(this::applyStored);
+      throw exists(id);
+    }
     metrics.session(id);
     return view(created);
+  }
+
+  private static SessionProblem exists(String id) {
+    return new SessionProblem(SessionProblem.Kind.EXISTS, id, "session '" + id + "' already exists; change it with PATCH /abg/sessions/" + id);
   }
 
   /** Gives the session its own cap. */
@@ -378,7 +578,7 @@ public class SpendService {
 
   /** Closes a session: every later request is blocked. Closing twice changes nothing. */
   public SessionView close(String id) {
-    SessionAccount a = accounts.get(id);
+    SessionAccount a = fresh(id);
     if (a == null) {
       throw SessionProblem.notFound(id);
     }
@@ -433,7 +633,7 @@ public class SpendService {
   }
 
   private SessionView change(String id, boolean refuseClosed, java.util.function.Function<SessionAccount, Change> mutation) {
-    SessionAccount a = accounts.get(id);
+    SessionAccount a = fresh(id);
     if (a == null) {
       throw SessionProblem.notFound(id);
     }
@@ -456,9 +656,17 @@ public class SpendService {
     }
   }
 
-  private static void await(CompletableFuture<Long> done) {
+  /** The account of a session, in team mode as the shared database has it now; null when there is no such session. */
+  private SessionAccount fresh(String id) {
+    if (team != null) {
+      team.session(id).ifPresent(this::applyStored);
+    }
+    return accounts.get(id);
+  }
+
+  private static long await(CompletableFuture<Long> done) {
     try {
-      done.get(30, java.util.concurrent.TimeUnit.SECONDS);
+      return done.get(30, java.util.concurrent.TimeUnit.SECONDS);
     } catch (java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException("the ledger did not record the change: " + e.getCause().getMessage(), e.getCause());
     } catch (java.util.concurrent.TimeoutException e) {
@@ -471,14 +679,23 @@ public class SpendService {
 
   // ---------------------------------------------------------------- reads
 
-  /** A snapshot of one session; empty when it was never seen. */
+  /** A snapshot of one session (in team mode, as the shared database has it now); empty when it was never seen. */
   public Optional<SessionView> session(String id) {
+    SessionAccount a = fresh(id);
+    return a == null ? Optional.empty() : Optional.of(view(a));
+  }
+
+  /** The in-memory snapshot of one session (metrics: never waits for the database). */
+  private Optional<SessionView> cachedSession(String id) {
     SessionAccount a = accounts.get(id);
     return a == null ? Optional.empty() : Optional.of(view(a));
   }
 
-  /** Snapshots of every session, most recently seen first. */
+  /** Snapshots of every session, most recently seen first (in team mode, as the shared database has them now). */
   public List<SessionView> sessions() {
+    if (team != null) {
+      team.sessions().forEach(this::applyStored);
+    }
     List<SessionView> out = new ArrayList<>(accounts.size());
     for (SessionAccount a : accounts.values()) {
       out.add(view(a));
@@ -489,6 +706,10 @@ public class SpendService {
 
   public DayView today() {
     LocalDate day = currentDay();
+    if (team != null) {
+      long[] shared = team.day(day);
+      return new DayView(day, shared[0], shared[0] + shared[1], dailyCapMicros());
+    }
     return new DayView(day, daily.settled(day), daily.committed(day), dailyCapMicros());
   }
 
@@ -513,7 +734,7 @@ public class SpendService {
       } else {
         state = "active";
       }
-      return new SessionView(a.id, a.label, cap, a.capMicros == null, spent, a.inFlightMicros, a.live.size(), state, a.requests, a.closed,
+      return new SessionView(a.id, a.label, cap, a.capMicros == null, spent, a.inFlightMicros + a.othersMicros, a.live.size(), state, a.requests, a.closed,
           a.firstSeen, a.lastSeen);
     }
   }
@@ -528,7 +749,10 @@ public class SpendService {
     boolean[] created = new boolean[1];
     SessionAccount account = accounts.computeIfAbsent(id, key -> {
       created[0] = true;
-      writer.submit(new LedgerOp.CreateSession(key, null, null, seen, new CompletableFuture<>()));
+      if (team == null) {
+        // (team mode: the first lease taken creates the session row and its event, in the shared database)
+        writer.submit(new LedgerOp.CreateSession(key, null, null, seen, new CompletableFuture<>()));
+      }
       return new SessionAccount(key, seen);
     });
     if (created[0]) {
@@ -573,6 +797,9 @@ public class SpendService {
   @PreDestroy
   void close() {
     writer.close();
+    if (team != null) {
+      team.close();
+    }
     jsonl.ifPresent(j -> {
       try {
         j.close();

@@ -122,7 +122,7 @@ public final class LedgerBench {
   private static void settleOne(SpendService spend, String session, long fingerprint) {
     Instant now = Instant.now();
     Admission a = new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", MODEL, now, 6_000, false, fingerprint);
-    BudgetDecision decision = spend.admit(a);
+    BudgetDecision decision = spend.admit(a).toCompletableFuture().join();
     if (!(decision instanceof BudgetDecision.Granted granted)) {
       throw new IllegalStateException("not admitted: " + decision);
     }

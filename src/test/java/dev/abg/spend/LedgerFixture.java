@@ -11,14 +11,19 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.flywaydb.core.Flyway;
+import javax.sql.DataSource;
+
+import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteDataSource;
 
 import dev.abg.config.AbgConfig;
 import dev.abg.config.ConfigLoader;
+import dev.abg.testing.Postgres;
 
 /**
- * A real SpendService on a real SQLite file, built without CDI (constructor injection), that can be "restarted" on the
- * same file. Public for the ledger benchmark ({@code dev.abg.bench.LedgerBench}).
+ * A real SpendService on a real SQLite file — or, {@link #postgres}, on a schema of its own in a real PostgreSQL server
+ * (team mode) — built without CDI (constructor injection), that can be "restarted" on the same store. Public for the
+ * ledger benchmark ({@code dev.abg.bench.LedgerBench}).
  */
 public final class LedgerFixture implements AutoCloseable {
 
@@ -27,10 +32,40 @@ public final class LedgerFixture implements AutoCloseable {
   Clock clock = Clock.systemUTC();
   int busyTimeoutMillis = 5000;
   SpendService spend;
-  SQLiteDataSource dataSource;
+  DataSource dataSource;
+  /** Team mode: the PostgreSQL schema of this fixture; null for SQLite. */
+  private final String schema;
 
   public LedgerFixture(Path dir) {
+    this(dir, null);
+  }
+
+  /** A fixture on a new schema of the test PostgreSQL server ({@link Postgres}); {@link #close()} drops it. */
+  public static LedgerFixture postgres(Path dir) {
+    return new LedgerFixture(dir, Postgres.newSchema());
+  }
+
+  /** A second instance on the same store (team mode: another abg sharing the schema). */
+  public LedgerFixture sibling() {
+    LedgerFixture other = new LedgerFixture(dir, schema, false);
+    other.settings.putAll(settings);
+    return other;
+  }
+
+  private final boolean ownsSchema;
+
+  private LedgerFixture(Path dir, String schema) {
+    this(dir, schema, true);
+  }
+
+  private LedgerFixture(Path dir, String schema, boolean ownsSchema) {
     this.dir = dir;
+    this.schema = schema;
+    this.ownsSchema = ownsSchema;
+    if (schema != null) {
+      settings.put("db_url", Postgres.url(schema));
+      settings.put("db_user", Postgres.USER);
+    }
     settings.put("db_path", dir.resolve("abg.db").toString());
     settings.put("session_budget_usd", "5");
     settings.put("daily_budget_usd", "20");
@@ -44,9 +79,19 @@ public final class LedgerFixture implements AutoCloseable {
 
   public SpendService start() {
     AbgConfig config = new ConfigLoader(key -> Optional.ofNullable(settings.get(key))).load(Map.of());
-    dataSource = new SQLiteDataSource();
-    dataSource.setUrl("jdbc:sqlite:" + config.dbPath() + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=" + busyTimeoutMillis + "&foreign_keys=true");
-    Flyway flyway = Flyway.configure().dataSource(dataSource).locations("filesystem:db/migration").load();
+    Flyway flyway;
+    if (schema == null) {
+      SQLiteDataSource sqlite = new SQLiteDataSource();
+      sqlite.setUrl("jdbc:sqlite:" + config.dbPath() + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=" + busyTimeoutMillis + "&foreign_keys=true");
+      dataSource = sqlite;
+      flyway = Flyway.configure().dataSource(dataSource).locations("filesystem:db/migration").load();
+    } else {
+      PGSimpleDataSource pg = new PGSimpleDataSource();
+      pg.setUrl(config.team().orElseThrow().url());
+      pg.setUser(Postgres.USER);
+      dataSource = pg;
+      flyway = Flyway.configure().dataSource(dataSource).locations("filesystem:db/postgresql").schemas(schema).load();
+    }
     spend = new SpendService(config, new LedgerStore(config, dataSource, flyway), new Prices(config), clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     return spend;
   }
@@ -73,6 +118,15 @@ public final class LedgerFixture implements AutoCloseable {
   public void close() {
     if (spend != null) {
       spend.close();
+      spend = null;
+    }
+  }
+
+  /** Closes the service and, for a PostgreSQL fixture that made its schema, drops it. */
+  public void dispose() {
+    close();
+    if (schema != null && ownsSchema) {
+      Postgres.dropSchema(schema);
     }
   }
 }

@@ -1,0 +1,232 @@
+package dev.abg.spend;
+
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import io.quarkus.logging.Log;
+
+/**
+ * Team mode's link to the shared PostgreSQL ledger: the leases through which several instances share each session's cap
+ * and the day's budget, and this instance's heartbeat. docs/team-mode.md explains the rule; in short, an instance may
+ * let its requests of a session consume only what it holds as a lease on that session, and it takes leases with one
+ * atomic call ({@code abg_take_lease}) that never grants more than is left of the cap. Settling a request turns its part
+ * of the lease into spend in the same transaction as its ledger row ({@link LedgerSql}).
+ *
+ * <p>The calls block on the database and run on this class's own threads; the stages complete there.
+ */
+final class TeamLeases implements AutoCloseable {
+
+  /** How often an instance moves its heartbeat, and looks for dead instances. */
+  static final Duration HEARTBEAT = Duration.ofSeconds(1);
+  /** An instance whose heartbeat is older than this is dead: its leases go back to their sessions. */
+  static final Duration EXPIRY = Duration.ofSeconds(5);
+
+  private final DataSource dataSource;
+  private final String instanceId;
+  private final ExecutorService calls;
+  private final ScheduledExecutorService heartbeat;
+
+  /** A lease taken, and the session and the day as the database has them now. */
+  record Grant(long grantedMicros, long capMicros, boolean ownCap, long spentMicros, long leasedMicros, long mineMicros, boolean closed, String label,
+               long requests, Instant firstSeen, Instant lastSeen, long daySpentMicros, long dayLeasedMicros, boolean dayLimited) {
+  }
+
+  /** A session row as stored. */
+  record StoredSession(String id, String label, Long capMicros, long spentMicros, long leasedMicros, long requests, boolean closed,
+                       Instant firstSeen, Instant lastSeen) {
+  }
+
+  TeamLeases(DataSource dataSource) {
+    this.dataSource = dataSource;
+    this.instanceId = newInstanceId();
+    AtomicInteger n = new AtomicInteger();
+    this.calls = Executors.newFixedThreadPool(4, r -> daemon(r, "abg-team-" + n.incrementAndGet()));
+    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "abg-team-heartbeat"));
+    register();
+  }
+
+  String instanceId() {
+    return instanceId;
+  }
+
+  /** Starts the heartbeat; {@code lost} runs when this instance finds itself reaped (it then holds no lease any more). */
+  void start(Runnable refresh, Runnable lost) {
+    heartbeat.scheduleWithFixedDelay(() -> beat(refresh, lost), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Takes up to {@code wantMicros} more of the session's cap and of the day's budget (0: only reads where they stand). */
+  CompletionStage<Grant> take(String sessionId, Instant now, LocalDate day, long wantMicros, long defaultCapMicros, Optional<Long> dailyCapMicros) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (Connection c = dataSource.getConnection();
+           PreparedStatement ps = c.prepareStatement("SELECT * FROM abg_take_lease(?, ?, ?, ?, ?, ?, ?)")) {
+        c.setAutoCommit(true);
+        ps.setString(1, instanceId);
+        ps.setString(2, sessionId);
+        ps.setString(3, now.toString());
+        ps.setString(4, day.toString());
+        ps.setLong(5, wantMicros);
+        ps.setLong(6, defaultCapMicros);
+        if (dailyCapMicros.isPresent()) {
+          ps.setLong(7, dailyCapMicros.get());
+        } else {
+          ps.setNull(7, Types.BIGINT);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return new Grant(rs.getLong("granted"), rs.getLong("cap_micros"), rs.getBoolean("own_cap"), rs.getLong("spent_micros"),
+              rs.getLong("leased_micros"), rs.getLong("mine_micros"), rs.getInt("closed") != 0, rs.getString("label"), rs.getLong("requests"),
+              Instant.parse(rs.getString("first_seen")), Instant.parse(rs.getString("last_seen")), rs.getLong("day_spent_micros"),
+              rs.getLong("day_leased_micros"), rs.getBoolean("day_limited"));
+        }
+      } catch (SQLException e) {
+        throw new IllegalStateException("the team ledger did not answer: " + e.getMessage(), e);
+      }
+    }, calls);
+  }
+
+  /** Every session as stored (blocking). */
+  List<StoredSession> sessions() {
+    return readSessions("SELECT id, label, cap_micros, spent_micros, leased_micros, requests, closed, first_seen, last_seen FROM sessions", null);
+  }
+
+  /** One session as stored (blocking). */
+  Optional<StoredSession> session(String id) {
+    return readSessions("SELECT id, label, cap_micros, spent_micros, leased_micros, requests, closed, first_seen, last_seen FROM sessions WHERE id = ?",
+        id).stream().findFirst();
+  }
+
+  private List<StoredSession> readSessions(String sql, String id) {
+    List<StoredSession> out = new ArrayList<>();
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      if (id != null) {
+        ps.setString(1, id);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long cap = rs.getLong(3);
+          Long capMicros = rs.wasNull() ? null : cap;
+          out.add(new StoredSession(rs.getString(1), rs.getString(2), capMicros, rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getInt(7) != 0,
+              Instant.parse(rs.getString(8)), Instant.parse(rs.getString(9))));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the sessions from the team ledger: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** The day's settled spend and what instances hold of it as leases (blocking). */
+  long[] day(LocalDate day) {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement ps = c.prepareStatement("SELECT spent_micros, leased_micros FROM days WHERE day = ?")) {
+      ps.setString(1, day.toString());
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, 0};
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the day's total from the team ledger: " + e.getMessage(), e);
+    }
+  }
+
+  private void register() {
+    try (Connection c = dataSource.getConnection();
+         PreparedStatement ps = c.prepareStatement("INSERT INTO instances (id) VALUES (?) ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()")) {
+      ps.setString(1, instanceId);
+      ps.executeUpdate();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot register this instance in the team ledger: " + e.getMessage(), e);
+    }
+  }
+
+  private void beat(Runnable refresh, Runnable lost) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      boolean alive;
+      try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET heartbeat_at = now() WHERE id = ?")) {
+        ps.setString(1, instanceId);
+        alive = ps.executeUpdate() == 1;
+      }
+      if (!alive) {
+        // reaped while alive (a pause longer than the expiry): the leases are gone; start again with none
+        Log.warnf("[abg] TEAM instance %s missed its heartbeat for more than %d s; its leases were returned. Registering again.", instanceId,
+            EXPIRY.toSeconds());
+        register();
+        lost.run();
+      }
+      try (CallableStatement reap = c.prepareCall("SELECT abg_reap_instances(?::interval)")) {
+        reap.setString(1, EXPIRY.toMillis() + " milliseconds");
+        try (ResultSet rs = reap.executeQuery()) {
+          if (rs.next() && rs.getLong(1) > 0) {
+            Log.infof("[abg] TEAM returned %s of leases held by dead instance(s) to their sessions", Money.format(rs.getLong(1), 4));
+          }
+        }
+      }
+      refresh.run();
+    } catch (RuntimeException | SQLException e) {
+      Log.warnf("[abg] TEAM heartbeat failed: %s", e.getMessage());
+    }
+  }
+
+  /** Returns this instance's leases (its requests have settled) and leaves the team. */
+  @Override
+  public void close() {
+    heartbeat.shutdownNow();
+    calls.shutdown();
+    try {
+      calls.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(true);
+      try (PreparedStatement ps = c.prepareStatement("UPDATE instances SET heartbeat_at = '-infinity' WHERE id = ?")) {
+        ps.setString(1, instanceId);
+        ps.executeUpdate();
+      }
+      try (CallableStatement reap = c.prepareCall("SELECT abg_reap_instances(?::interval)")) {
+        reap.setString(1, EXPIRY.toMillis() + " milliseconds");
+        reap.executeQuery().close();
+      }
+    } catch (SQLException e) {
+      Log.warnf("[abg] TEAM could not leave the team cleanly (its leases expire in %d s): %s", EXPIRY.toSeconds(), e.getMessage());
+    }
+  }
+
+  private static String newInstanceId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "host";
+    }
+    return host + "-" + ManagementFactory.getRuntimeMXBean().getPid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+}
