@@ -59,7 +59,8 @@ public class LedgerStore {
         result.migrationsExecuted);
   }
 
-  DataSource dataSource() {
+  /** The chosen store's datasource (the admin reads, and tests that write rows directly). */
+  public DataSource dataSource() {
     return dataSource;
   }
 

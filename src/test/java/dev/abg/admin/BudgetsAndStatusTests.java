@@ -19,12 +19,12 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 
-import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.abg.spend.LedgerStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -32,7 +32,7 @@ import io.restassured.path.json.JsonPath;
 class BudgetsAndStatusTests {
 
   @Inject
-  DataSource dataSource;
+  LedgerStore store;
 
   @Test
   void shouldReplaceBudgetsAtRuntimeAndAuditTheChange() {
@@ -104,7 +104,7 @@ class BudgetsAndStatusTests {
     // an unknown model seen today is a warning too
     ZoneId zone = ZoneId.of(status.getString("timezone"));
     String id = createSession("status-unknown", null);
-    LedgerRows.insert(dataSource, id, 1, Instant.now(), 0, "claude-opus-9-9", true, zone);
+    LedgerRows.insert(store.dataSource(), id, 1, Instant.now(), 0, "claude-opus-9-9", true, zone);
     given().get("/abg/status").then().statusCode(200)
         .body("warnings.find { it.model == 'claude-opus-9-9' }.code", equalTo("unknown_model"))
         .body("warnings.find { it.model == 'claude-opus-9-9' }.message", containsString("priced as claude-sonnet-4-6"));

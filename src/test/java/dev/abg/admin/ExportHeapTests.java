@@ -20,12 +20,12 @@ import java.util.BitSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.abg.spend.LedgerStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
@@ -44,15 +44,15 @@ class ExportHeapTests {
   private static final String REQUEST_ID = "\"request_id\":\"req-";
 
   @Inject
-  DataSource dataSource;
+  LedgerStore store;
 
   @Test
   void shouldExportEveryRowExactlyOnceWithFlatMemory() throws Exception {
     String id = AdminApi.createSession("bulk", null);
     String other = AdminApi.createSession("bulk-other", null);
     long insertStart = System.nanoTime();
-    LedgerRows.insert(dataSource, id, ROWS, Instant.parse("2020-01-01T00:00:00Z"), 7, "claude-sonnet-4-6", false);
-    LedgerRows.insert(dataSource, other, 1_000, Instant.parse("2020-01-01T00:00:00Z"), 7, "claude-sonnet-4-6", false);
+    LedgerRows.insert(store.dataSource(), id, ROWS, Instant.parse("2020-01-01T00:00:00Z"), 7, "claude-sonnet-4-6", false);
+    LedgerRows.insert(store.dataSource(), other, 1_000, Instant.parse("2020-01-01T00:00:00Z"), 7, "claude-sonnet-4-6", false);
     long insertMillis = (System.nanoTime() - insertStart) / 1_000_000;
 
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();

@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -24,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.abg.spend.LedgerStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
@@ -35,12 +35,12 @@ class LedgerResourceTests {
   private static final Instant T0 = Instant.parse("2021-03-04T10:00:00Z");
 
   @Inject
-  DataSource dataSource;
+  LedgerStore store;
 
   @Test
   void shouldPageRequestsNewestFirstWithCursor() throws Exception {
     String id = createSession("rows", null);
-    LedgerRows.insert(dataSource, id, 7, T0, 500, "claude-sonnet-4-6", false);
+    LedgerRows.insert(store.dataSource(), id, 7, T0, 500, "claude-sonnet-4-6", false);
     List<Long> ids = new ArrayList<>();
     String cursor = null;
     int pages = 0;
@@ -72,7 +72,7 @@ class LedgerResourceTests {
   @Test
   void shouldFilterRequestsByInstantsWhateverTheirFractionDigits() throws Exception {
     String id = createSession("times", null);
-    LedgerRows.insert(dataSource, id, 6, T0, 500, "claude-sonnet-4-6", false);
+    LedgerRows.insert(store.dataSource(), id, 6, T0, 500, "claude-sonnet-4-6", false);
     // rows end at :00, :00.5, :01, :01.5, :02, :02.5; [00.5, 01.5) holds two of them
     given().queryParam("session", id).queryParam("since", "2021-03-04T10:00:00.5Z").queryParam("until", "2021-03-04T10:00:01.5Z")
         .queryParam("order", "asc").get("/abg/requests").then().statusCode(200)
@@ -102,7 +102,7 @@ class LedgerResourceTests {
   @Test
   void shouldExportJsonLinesOldestFirstInTheLedgerFormat() throws Exception {
     String id = createSession("export", null);
-    LedgerRows.insert(dataSource, id, 5, T0, 500, "claude-haiku-5-5", true);
+    LedgerRows.insert(store.dataSource(), id, 5, T0, 500, "claude-haiku-5-5", true);
     var response = given().queryParam("session", id).get("/abg/export").then().statusCode(200)
         .contentType("application/x-ndjson")
         .header("Content-Disposition", containsString("abg-ledger.jsonl"))
@@ -133,8 +133,8 @@ class LedgerResourceTests {
   @Test
   void shouldBreakSessionSpendDownByModelAndAgentSinceReset() throws Exception {
     String id = createSession("breakdown", null);
-    LedgerRows.insert(dataSource, id, 4, T0, 1000, "claude-sonnet-4-6", false);
-    LedgerRows.insert(dataSource, id, 2, T0, 1000, "gpt-5.5", false);
+    LedgerRows.insert(store.dataSource(), id, 4, T0, 1000, "claude-sonnet-4-6", false);
+    LedgerRows.insert(store.dataSource(), id, 2, T0, 1000, "gpt-5.5", false);
     JsonPath detail = given().get("/abg/sessions/" + id).then().statusCode(200).extract().jsonPath();
     // rows cost 0+1+2+3 and 0+1 micro-dollars; every third row is agent_sub's
     assertEquals(List.of("claude-sonnet-4-6", "gpt-5.5"), detail.getList("by_model.model"));
@@ -157,7 +157,7 @@ class LedgerResourceTests {
   @Test
   void shouldListUnknownModelsInPricing() throws Exception {
     String id = createSession("fallback", null);
-    LedgerRows.insert(dataSource, id, 1, T0, 0, "claude-sonnet-9-9", true);
+    LedgerRows.insert(store.dataSource(), id, 1, T0, 0, "claude-sonnet-9-9", true);
     given().get("/abg/pricing").then().statusCode(200)
         .body("currency", equalTo("USD"))
         .body("unit", equalTo("per_million_tokens"))

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 
-import javax.sql.DataSource;
 
 import jakarta.inject.Inject;
 
@@ -27,6 +26,7 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.restassured.OpenApiValidationFilter;
 import com.atlassian.oai.validator.schema.SchemaValidator;
 
+import dev.abg.spend.LedgerStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -51,7 +51,7 @@ class OpenApiContractTests {
   private static OpenApiValidationFilter responsesOnly;
 
   @Inject
-  DataSource dataSource;
+  LedgerStore store;
 
   @BeforeAll
   static void loadSpec() {
@@ -69,9 +69,9 @@ class OpenApiContractTests {
   @Test
   void shouldAnswerEveryOperationOfTheSpecAsTheSpecSays() throws Exception {
     String busy = AdminApi.createSession("spec-busy", "50");
-    LedgerRows.insert(dataSource, busy, 3, Instant.parse("2022-05-06T07:08:09Z"), 250, "claude-sonnet-4-6", false);
+    LedgerRows.insert(store.dataSource(), busy, 3, Instant.parse("2022-05-06T07:08:09Z"), 250, "claude-sonnet-4-6", false);
     String exported = AdminApi.createSession("spec-export", null);
-    LedgerRows.insert(dataSource, exported, 1, Instant.parse("2022-05-06T07:08:09Z"), 0, "claude-haiku-5-5", true);
+    LedgerRows.insert(store.dataSource(), exported, 1, Instant.parse("2022-05-06T07:08:09Z"), 0, "claude-haiku-5-5", true);
     String toClose = AdminApi.createSession("spec-close", null);
     String closed = AdminApi.createSession("spec-closed", null);
     given().post("/abg/sessions/" + closed + "/close").then().statusCode(200);
