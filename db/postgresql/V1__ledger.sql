@@ -130,15 +130,16 @@ CREATE TABLE leases (
 );
 CREATE INDEX leases_session ON leases(session_id);
 
--- Takes (part of) a lease: up to p_want micro-dollars of what is left of the session's cap and of the day's budget,
--- for instance p_instance. One call, one transaction, under the session's row lock then the day's (the order every
+-- Takes a lease: p_need micro-dollars of what is left of the session's cap and of the day's budget, plus headroom for
+-- the streams to grow into (an eighth of what is left beyond the need, within p_headroom_min and p_headroom_max) —
+-- or all that is left, when that is less — for instance p_instance. One call, one transaction, under the session's row lock then the day's (the order every
 -- writer keeps), so that two instances can never both take the same remaining budget. Creates the session (and its
 -- 'session_created' event) when it is new. Returns what was granted and the session and day as they now stand; a
 -- closed session gets nothing. p_daily_cap NULL: no daily budget.
-CREATE FUNCTION abg_take_lease(p_instance TEXT, p_session TEXT, p_now TEXT, p_day TEXT, p_want BIGINT, p_default_cap BIGINT,
-                               p_daily_cap BIGINT)
-RETURNS TABLE (granted BIGINT, cap_micros BIGINT, own_cap BOOLEAN, spent_micros BIGINT, leased_micros BIGINT, mine_micros BIGINT,
-               closed INTEGER, label TEXT, requests BIGINT, first_seen TEXT, last_seen TEXT, day_spent_micros BIGINT,
+CREATE FUNCTION abg_take_lease(p_instance TEXT, p_session TEXT, p_now TEXT, p_day TEXT, p_need BIGINT, p_headroom_min BIGINT,
+                               p_headroom_max BIGINT, p_default_cap BIGINT, p_daily_cap BIGINT)
+RETURNS TABLE (granted BIGINT, exhausted BOOLEAN, cap_micros BIGINT, own_cap BOOLEAN, spent_micros BIGINT, leased_micros BIGINT,
+               mine_micros BIGINT, closed INTEGER, label TEXT, requests BIGINT, first_seen TEXT, last_seen TEXT, day_spent_micros BIGINT,
                day_leased_micros BIGINT, day_limited BOOLEAN)
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -149,6 +150,7 @@ DECLARE
   cap      BIGINT;
   session_left BIGINT;
   day_left BIGINT;
+  left_now BIGINT;
   take     BIGINT;
 BEGIN
   INSERT INTO sessions AS x (id, first_seen, last_seen) VALUES (p_session, p_now, p_now) ON CONFLICT (id) DO NOTHING;
@@ -172,7 +174,10 @@ BEGIN
   cap := COALESCE(s.cap_micros, p_default_cap);
   session_left := GREATEST(0, cap - s.spent_micros - s.leased_micros);
   day_left := CASE WHEN p_daily_cap IS NULL THEN session_left ELSE GREATEST(0, p_daily_cap - d.spent_micros - d.leased_micros) END;
-  take := CASE WHEN s.closed <> 0 THEN 0 ELSE LEAST(GREATEST(p_want, 0), session_left, day_left) END;
+  left_now := CASE WHEN s.closed <> 0 THEN 0 ELSE LEAST(session_left, day_left) END;
+  take := CASE WHEN p_need <= 0 AND p_headroom_max <= 0 THEN 0
+               ELSE LEAST(left_now, GREATEST(p_need, 0)
+                          + LEAST(p_headroom_max, GREATEST(p_headroom_min, (left_now - GREATEST(p_need, 0)) / 8))) END;
   IF take > 0 THEN
     UPDATE sessions x SET leased_micros = x.leased_micros + take WHERE x.id = p_session;
     UPDATE days x SET leased_micros = x.leased_micros + take WHERE x.day = p_day;
@@ -181,9 +186,9 @@ BEGIN
     INSERT INTO leases AS l (instance_id, session_id, day, micros) VALUES (p_instance, p_session, p_day, take)
     ON CONFLICT (instance_id, session_id) DO UPDATE SET micros = l.micros + excluded.micros, day = excluded.day;
   END IF;
-  RETURN QUERY SELECT take, cap, s.cap_micros IS NOT NULL, s.spent_micros, s.leased_micros + take, COALESCE(old_mine, 0) + take,
-    s.closed, s.label, s.requests, s.first_seen, s.last_seen, d.spent_micros, d.leased_micros + take,
-    (p_daily_cap IS NOT NULL AND day_left < LEAST(GREATEST(p_want, 0), session_left));
+  RETURN QUERY SELECT take, take >= left_now, cap, s.cap_micros IS NOT NULL, s.spent_micros, s.leased_micros + take,
+    COALESCE(old_mine, 0) + take, s.closed, s.label, s.requests, s.first_seen, s.last_seen, d.spent_micros, d.leased_micros + take,
+    (p_daily_cap IS NOT NULL AND day_left < session_left AND take >= day_left);
 END $$;
 
 -- Returns the leases of every instance whose heartbeat is older than p_expiry to their sessions and days, and deletes

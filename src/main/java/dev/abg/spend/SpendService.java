@@ -60,9 +60,13 @@ public class SpendService {
   /** Team mode's leases and heartbeat; null on one instance (SQLite). */
   private final TeamLeases team;
 
-  /** Team mode: the least and the most lease asked for beyond what a request needs now (headroom for its stream). */
-  static final long MIN_SLICE_MICROS = 2_000;
-  static final long MAX_SLICE_MICROS = 50_000;
+  /**
+   * Team mode: the least and the most lease taken beyond what the requests need now, as headroom for their streams (the
+   * database gives an eighth of what is left, within these bounds); more is asked for when the streams come within the
+   * least of the lease's end.
+   */
+  static final long MIN_HEADROOM_MICROS = 2_000;
+  static final long MAX_HEADROOM_MICROS = 50_000;
 
   SpendService(AbgConfig config, LedgerStore store, Prices prices, Clock clock, MeterRegistry registry) {
     this.config = config;
@@ -127,13 +131,15 @@ public class SpendService {
     }
     // team mode: always ask the database, which knows what the other instances did to the session (a raise, a reset, a
     // close, their spend); with a hard cap, take the lease this request needs plus headroom for its stream
-    long want;
+    long need;
+    boolean lease = hardCaps();
     synchronized (account) {
-      want = hardCaps() ? Math.max(0, account.inFlightMicros + reserve + slice(account) - account.leaseMicros) : 0;
+      need = lease ? Math.max(0, account.inFlightMicros + reserve - account.leaseMicros) : 0;
     }
-    return team.take(account.id, request.startedAt(), currentDay(), want, defaultCapMicros(), dailyCapMicros()).thenApply(grant -> {
+    return team.take(account.id, request.startedAt(), currentDay(), need, lease ? MIN_HEADROOM_MICROS : 0, lease ? MAX_HEADROOM_MICROS : 0,
+        defaultCapMicros(), dailyCapMicros()).thenApply(grant -> {
       synchronized (account) {
-        applyGrant(account, grant, want);
+        applyGrant(account, grant);
       }
       return decide(account, request, b, minimum, reserve, grant);
     });
@@ -300,8 +306,8 @@ public class SpendService {
         if (account.inFlightMicros >= account.leaseMicros && account.exhausted) {
           message = exhaustedMessage(account);
           cut = new ArrayList<>(account.live);
-        } else if (!account.growing && account.inFlightMicros + slice(account) / 2 > account.leaseMicros) {
-          growBy = account.inFlightMicros + slice(account) - account.leaseMicros;
+        } else if (!account.growing && account.inFlightMicros + MIN_HEADROOM_MICROS > account.leaseMicros) {
+          growBy = Math.max(1, account.inFlightMicros - account.leaseMicros);
           account.growing = true;
         }
       } else if (hardCaps() && delta > 0) {
@@ -328,8 +334,9 @@ public class SpendService {
   // ---------------------------------------------------------------- team mode's leases
 
   /** Team mode: asks the database for more of the session's cap while its streams grow; cuts them off when none is left. */
-  private void grow(SessionAccount account, long want) {
-    team.take(account.id, clock.instant(), currentDay(), want, defaultCapMicros(), dailyCapMicros()).whenComplete((grant, failure) -> {
+  private void grow(SessionAccount account, long need) {
+    team.take(account.id, clock.instant(), currentDay(), need, MIN_HEADROOM_MICROS, MAX_HEADROOM_MICROS, defaultCapMicros(), dailyCapMicros())
+        .whenComplete((grant, failure) -> {
       List<Reservation> cut = List.of();
       String message = null;
       long again = 0;
@@ -340,16 +347,16 @@ public class SpendService {
           DECISIONS.warnf("TEAM session=%s could not extend its lease: %s", account.id, failure.getMessage());
           account.exhausted = true;
         } else {
-          applyGrant(account, grant, want);
+          applyGrant(account, grant);
         }
         if (account.live.isEmpty()) {
           returnIdleLease(account);
         } else if (account.exhausted && account.inFlightMicros >= account.leaseMicros) {
           message = exhaustedMessage(account);
           cut = new ArrayList<>(account.live);
-        } else if (!account.exhausted && account.inFlightMicros + slice(account) / 2 > account.leaseMicros) {
+        } else if (!account.exhausted && account.inFlightMicros + MIN_HEADROOM_MICROS > account.leaseMicros) {
           // the streams went on growing while the lease was asked for: ask again
-          again = account.inFlightMicros + slice(account) - account.leaseMicros;
+          again = Math.max(1, account.inFlightMicros - account.leaseMicros);
           account.growing = true;
         }
       }
@@ -363,9 +370,9 @@ public class SpendService {
   }
 
   /** Team mode: the session and the day as the database has them, and the lease it granted. Under the account's lock. */
-  private void applyGrant(SessionAccount account, TeamLeases.Grant grant, long want) {
+  private void applyGrant(SessionAccount account, TeamLeases.Grant grant) {
     account.leaseMicros += grant.grantedMicros();
-    account.exhausted = grant.grantedMicros() < want;
+    account.exhausted = grant.exhausted();
     account.dayLimited = grant.dayLimited();
     account.dayCommittedMicros = grant.daySpentMicros() + grant.dayLeasedMicros();
     account.capMicros = grant.ownCap() ? grant.capMicros() : null;
@@ -382,12 +389,6 @@ public class SpendService {
       writer.submit(new LedgerOp.ReturnLease(account.id, account.leaseMicros, new CompletableFuture<>()));
       account.leaseMicros = 0;
     }
-  }
-
-  /** Team mode: the headroom asked for beyond a request's need: an eighth of what is left, within bounds. */
-  private long slice(SessionAccount account) {
-    long left = account.capOr(defaultCapMicros()) - account.committedMicros();
-    return Math.max(MIN_SLICE_MICROS, Math.min(MAX_SLICE_MICROS, left / 8));
   }
 
   private String exhaustedMessage(SessionAccount account) {

@@ -49,7 +49,7 @@ final class TeamLeases implements AutoCloseable {
   private final ScheduledExecutorService heartbeat;
 
   /** A lease taken, and the session and the day as the database has them now. */
-  record Grant(long grantedMicros, long capMicros, boolean ownCap, long spentMicros, long leasedMicros, long mineMicros, boolean closed, String label,
+  record Grant(long grantedMicros, boolean exhausted, long capMicros, boolean ownCap, long spentMicros, long leasedMicros, long mineMicros, boolean closed, String label,
                long requests, Instant firstSeen, Instant lastSeen, long daySpentMicros, long dayLeasedMicros, boolean dayLimited) {
   }
 
@@ -76,26 +76,34 @@ final class TeamLeases implements AutoCloseable {
     heartbeat.scheduleWithFixedDelay(() -> beat(refresh, lost), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Takes up to {@code wantMicros} more of the session's cap and of the day's budget (0: only reads where they stand). */
-  CompletionStage<Grant> take(String sessionId, Instant now, LocalDate day, long wantMicros, long defaultCapMicros, Optional<Long> dailyCapMicros) {
+  /**
+   * Takes {@code needMicros} more of the session's cap and of the day's budget, plus headroom (an eighth of what is left
+   * beyond the need, within the given bounds), or all that is left when that is less. Both 0: only reads where the session
+   * and the day stand.
+   */
+  CompletionStage<Grant> take(String sessionId, Instant now, LocalDate day, long needMicros, long headroomMin, long headroomMax, long defaultCapMicros,
+                              Optional<Long> dailyCapMicros) {
     return CompletableFuture.supplyAsync(() -> {
       try (Connection c = dataSource.getConnection();
-           PreparedStatement ps = c.prepareStatement("SELECT * FROM abg_take_lease(?, ?, ?, ?, ?, ?, ?)")) {
+           PreparedStatement ps = c.prepareStatement("SELECT * FROM abg_take_lease(?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         c.setAutoCommit(true);
-        ps.setString(1, instanceId);
-        ps.setString(2, sessionId);
-        ps.setString(3, now.toString());
-        ps.setString(4, day.toString());
-        ps.setLong(5, wantMicros);
-        ps.setLong(6, defaultCapMicros);
+        int i = 1;
+        ps.setString(i++, instanceId);
+        ps.setString(i++, sessionId);
+        ps.setString(i++, now.toString());
+        ps.setString(i++, day.toString());
+        ps.setLong(i++, needMicros);
+        ps.setLong(i++, headroomMin);
+        ps.setLong(i++, headroomMax);
+        ps.setLong(i++, defaultCapMicros);
         if (dailyCapMicros.isPresent()) {
-          ps.setLong(7, dailyCapMicros.get());
+          ps.setLong(i, dailyCapMicros.get());
         } else {
-          ps.setNull(7, Types.BIGINT);
+          ps.setNull(i, Types.BIGINT);
         }
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          return new Grant(rs.getLong("granted"), rs.getLong("cap_micros"), rs.getBoolean("own_cap"), rs.getLong("spent_micros"),
+          return new Grant(rs.getLong("granted"), rs.getBoolean("exhausted"), rs.getLong("cap_micros"), rs.getBoolean("own_cap"), rs.getLong("spent_micros"),
               rs.getLong("leased_micros"), rs.getLong("mine_micros"), rs.getInt("closed") != 0, rs.getString("label"), rs.getLong("requests"),
               Instant.parse(rs.getString("first_seen")), Instant.parse(rs.getString("last_seen")), rs.getLong("day_spent_micros"),
               rs.getLong("day_leased_micros"), rs.getBoolean("day_limited"));
