@@ -76,6 +76,20 @@ class ConfigLoaderTests {
   }
 
   @Test
+  void shouldPickPostgresqlWhenDbUrlIsSetAndNameTheKeyOfABadOne() {
+    assertTrue(load().team().isEmpty(), "no db_url: SQLite");
+    AbgConfig team = load("db_url", "jdbc:postgresql://db:5432/abg?password=hunter2", "db_user", "abg", "db_password", "hunter2");
+    assertEquals("abg", team.team().orElseThrow().user().orElseThrow());
+    assertTrue(team.describe().contains("db_url=jdbc:postgresql://db:5432/abg user=abg"), team.describe());
+    assertTrue(!team.describe().contains("hunter2"), "the password is never in the log line");
+    ConfigException bad = assertThrows(ConfigException.class, () -> load("db_url", "postgres://db/abg?password=hunter2"));
+    assertTrue(bad.getMessage().contains("db_url") && bad.getMessage().contains("jdbc:postgresql://"), bad.getMessage());
+    assertTrue(!bad.getMessage().contains("hunter2"), bad.getMessage());
+    ConfigException orphan = assertThrows(ConfigException.class, () -> load("db_user", "abg"));
+    assertTrue(orphan.getMessage().contains("db_user") && orphan.getMessage().contains("without db_url"), orphan.getMessage());
+  }
+
+  @Test
   void shouldReadOffAsYamlGivesIt() {
     AbgConfig c = load("daily_budget_usd", "false", "loop_max_repeats", "false", "max_usd_per_minute", "false");
     assertTrue(c.budgets().dailyBudgetUsd().isEmpty());
