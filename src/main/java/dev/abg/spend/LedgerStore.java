@@ -51,7 +51,20 @@ public class LedgerStore {
     if (!team) {
       createOwnerOnly(config.dbPath());
     }
-    var result = flyway.migrate();
+    org.flywaydb.core.api.output.MigrateResult result;
+    try {
+      result = flyway.migrate();
+    } catch (org.flywaydb.core.api.FlywayException e) {
+      if (!team) {
+        throw e;
+      }
+      Throwable root = e;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      throw new dev.abg.config.ConfigException("db_url", config.team().get().describe(),
+          "cannot prepare the team ledger in PostgreSQL: " + e.getMessage().lines().findFirst().orElse("") + " (" + root.getMessage() + ")");
+    }
     // the version comes from the migration's result: each flyway.info() would read the migrations and the history again
     String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
     Log.infof("[abg] ledger %s at schema version %s (%d migration(s) applied)",

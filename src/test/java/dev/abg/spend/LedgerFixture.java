@@ -80,7 +80,7 @@ public final class LedgerFixture implements AutoCloseable {
   public SpendService start() {
     AbgConfig config = new ConfigLoader(key -> Optional.ofNullable(settings.get(key))).load(Map.of());
     Flyway flyway;
-    if (schema == null) {
+    if (config.team().isEmpty()) {
       SQLiteDataSource sqlite = new SQLiteDataSource();
       sqlite.setUrl("jdbc:sqlite:" + config.dbPath() + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=" + busyTimeoutMillis + "&foreign_keys=true");
       dataSource = sqlite;
@@ -88,9 +88,9 @@ public final class LedgerFixture implements AutoCloseable {
     } else {
       PGSimpleDataSource pg = new PGSimpleDataSource();
       pg.setUrl(config.team().orElseThrow().url());
-      pg.setUser(Postgres.USER);
+      pg.setUser(config.team().get().user().orElse(Postgres.USER));
       dataSource = pg;
-      flyway = Flyway.configure().dataSource(dataSource).locations("filesystem:db/postgresql").schemas(schema).load();
+      flyway = Flyway.configure().dataSource(dataSource).locations("filesystem:db/postgresql").load();
     }
     spend = new SpendService(config, new LedgerStore(config, dataSource, flyway), new Prices(config), clock, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     return spend;

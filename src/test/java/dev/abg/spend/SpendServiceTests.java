@@ -362,6 +362,14 @@ class SpendServiceTests {
   }
 
   @Test
+  void shouldNameDbUrlWhenTheTeamDatabaseCannotBeReached() {
+    LedgerFixture unreachable = new LedgerFixture(dir).with("db_url", "jdbc:postgresql://127.0.0.1:1/abg?currentSchema=abg_none").with("db_user", "abg");
+    dev.abg.config.ConfigException e = assertThrows(dev.abg.config.ConfigException.class, unreachable::start);
+    assertTrue(e.getMessage().startsWith("bad configuration: db_url = 'jdbc:postgresql://127.0.0.1:1/abg user=abg': cannot prepare the team ledger"),
+        e.getMessage());
+  }
+
+  @Test
   void shouldKeepEveryRowWhenTheDatabaseIsLockedForAMoment() throws Exception {
     fixture = new LedgerFixture(dir);
     fixture.busyTimeoutMillis = 100;

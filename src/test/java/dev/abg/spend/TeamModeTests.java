@@ -123,10 +123,15 @@ class TeamModeTests {
     long outA = 0;
     long outB = 0;
     for (int step = 0; step < 40 && cuts.size() < 2; step++) {
-      outA += 100;
-      outB += 100;
-      a.spend.meter(onA.reservation(), SONNET, Usage.anthropic(0, 0, 0, 10_000, outA));
-      b.spend.meter(onB.reservation(), SONNET, Usage.anthropic(0, 0, 0, 10_000, outB));
+      // a stream that was cut off sends nothing more
+      if (cuts.stream().noneMatch(c -> c.startsWith("a:"))) {
+        outA += 100;
+        a.spend.meter(onA.reservation(), SONNET, Usage.anthropic(0, 0, 0, 10_000, outA));
+      }
+      if (cuts.stream().noneMatch(c -> c.startsWith("b:"))) {
+        outB += 100;
+        b.spend.meter(onB.reservation(), SONNET, Usage.anthropic(0, 0, 0, 10_000, outB));
+      }
       Thread.sleep(30);   // a stream's events come apart in time; the lease requests answer in between
     }
     for (int i = 0; i < 100 && cuts.size() < 2; i++) {
