@@ -35,7 +35,7 @@ public class LedgerQueries {
       id, started_at, ended_at, day, session_id, agent_id, client, provider, endpoint, model, priced_as, price_fallback,
       input_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens, cached_input_tokens, output_tokens,
       reasoning_tokens, cost_micros, session_total_micros, action, usage_source, price_version, upstream_status, request_id""";
-  /** Rows are handed from SQLite in small steps; the export never holds more than this many at once. */
+  /** Rows are handed from the database in small steps; the export never holds more than this many at once. */
   static final int EXPORT_FETCH_SIZE = 256;
 
   private final DataSource dataSource;
@@ -114,13 +114,21 @@ public class LedgerQueries {
   public long export(RowFilter filter, RowSink sink) throws IOException {
     Sql sql = rowQuery(filter).append(" ORDER BY id");
     long count = 0;
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = sql.prepare(c)) {
-      ps.setFetchSize(EXPORT_FETCH_SIZE);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          sink.accept(row(rs));
-          count++;
+    try (Connection c = dataSource.getConnection()) {
+      // in a transaction: PostgreSQL's driver fetches by the fetch size only there (else it reads every row at once);
+      // both stores then export one consistent snapshot
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = sql.prepare(c)) {
+        ps.setFetchSize(EXPORT_FETCH_SIZE);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            sink.accept(row(rs));
+            count++;
+          }
         }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw readFailed("the export", e);

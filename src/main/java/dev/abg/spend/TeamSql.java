@@ -23,6 +23,9 @@ final class TeamSql implements AutoCloseable {
 
   private static final String SESSION_LEASED = "UPDATE sessions SET leased_micros = leased_micros - ? WHERE id = ?";
 
+  /** The session's row lock, taken before its lease's when no request row took it first. */
+  private static final String LOCK_SESSION = "SELECT 1 FROM sessions WHERE id = ? FOR NO KEY UPDATE";
+
   private static final String ADD_TO_DAY = """
       INSERT INTO days (day, spent_micros, leased_micros) VALUES (?, ?, ?)
       ON CONFLICT (day) DO UPDATE SET spent_micros = days.spent_micros + excluded.spent_micros,
@@ -33,6 +36,7 @@ final class TeamSql implements AutoCloseable {
   private PreparedStatement takeFromLease;
   private PreparedStatement sessionLeased;
   private PreparedStatement addToDay;
+  private PreparedStatement lockSession;
   /** The group's changes per day: [spent, leased]. */
   private final Map<String, long[]> days = new TreeMap<>();
 
@@ -45,11 +49,22 @@ final class TeamSql implements AutoCloseable {
   void settled(String sessionId, String day, long costMicros, long leaseMicros) throws SQLException {
     day(day)[0] += costMicros;
     if (leaseMicros > 0) {
-      returnLease(sessionId, leaseMicros);
+      takeFromLease(sessionId, leaseMicros);
     }
   }
 
+  /** Gives back part of a lease without a request row: the session's row is locked first, as everywhere else. */
   void returnLease(String sessionId, long micros) throws SQLException {
+    if (lockSession == null) {
+      lockSession = c.prepareStatement(LOCK_SESSION);
+    }
+    lockSession.setString(1, sessionId);
+    lockSession.executeQuery().close();
+    takeFromLease(sessionId, micros);
+  }
+
+  /** Under the session's row lock. */
+  private void takeFromLease(String sessionId, long micros) throws SQLException {
     if (takeFromLease == null) {
       takeFromLease = c.prepareStatement(TAKE_FROM_LEASE);
       sessionLeased = c.prepareStatement(SESSION_LEASED);
@@ -102,7 +117,7 @@ final class TeamSql implements AutoCloseable {
 
   @Override
   public void close() {
-    for (PreparedStatement ps : new PreparedStatement[] {takeFromLease, sessionLeased, addToDay}) {
+    for (PreparedStatement ps : new PreparedStatement[] {takeFromLease, sessionLeased, addToDay, lockSession}) {
       if (ps != null) {
         try {
           ps.close();
