@@ -9,7 +9,31 @@ import java.util.concurrent.CompletableFuture;
  */
 sealed interface LedgerOp {
 
-  CompletableFuture<Long> done();
+  CompletableFuture<?> done();
+
+  /**
+   * The write committed.
+   *
+   * @param id                its row's id (0: it made none)
+   * @param sessionTotalMicros a request row: its session's spend since the reset, with it, as the database counts it
+   */
+  void committed(long id, long sessionTotalMicros);
+
+  default void failed(Throwable cause) {
+    done().completeExceptionally(cause);
+  }
+
+  /** A write whose future gets the id of the row it made (0: none). */
+  sealed interface IdWrite extends LedgerOp {
+
+    @Override
+    CompletableFuture<Long> done();
+
+    @Override
+    default void committed(long id, long sessionTotalMicros) {
+      done().complete(id);
+    }
+  }
 
   /** The session whose row the write locks first (null: none); team mode writes a group in this order. */
   String sessionId();
@@ -19,7 +43,7 @@ sealed interface LedgerOp {
    *
    * @param source who created it, as its {@code session_created} event says: {@code proxy} (first sight) or {@code api}
    */
-  record CreateSession(String sessionId, String label, Long capMicros, Instant at, String source, CompletableFuture<Long> done) implements LedgerOp {
+  record CreateSession(String sessionId, String label, Long capMicros, Instant at, String source, CompletableFuture<Long> done) implements IdWrite {
 
     /** A session the proxy sees for the first time. */
     CreateSession(String id, String label, Long capMicros, Instant at, CompletableFuture<Long> done) {
@@ -34,11 +58,22 @@ sealed interface LedgerOp {
    * A settled or blocked request: its ledger row, and the session's running totals.
    *
    * @param leaseMicros team mode: what comes off this instance's lease on the session (0 on one instance)
+   * @param done        completes with the row as committed: its id, and the session's total as the database counts it
+   *                    (in team mode other instances' rows count too)
    */
-  record InsertRequest(LedgerRow row, long leaseMicros, CompletableFuture<Long> done) implements LedgerOp {
+  record InsertRequest(LedgerRow row, long leaseMicros, CompletableFuture<LedgerRow> done) implements LedgerOp {
 
-    InsertRequest(LedgerRow row, CompletableFuture<Long> done) {
+    InsertRequest(LedgerRow row, CompletableFuture<LedgerRow> done) {
       this(row, 0, done);
+    }
+
+    @Override
+    public void committed(long id, long sessionTotalMicros) {
+      done.complete(committedRow(id, sessionTotalMicros));
+    }
+
+    LedgerRow committedRow(long id, long sessionTotalMicros) {
+      return row.withId(id).withSessionTotal(sessionTotalMicros);
     }
 
     @Override
@@ -48,16 +83,16 @@ sealed interface LedgerOp {
   }
 
   /** Team mode: a part of this instance's lease on a session that no request row gives back (e.g. a late grant). */
-  record ReturnLease(String sessionId, long micros, CompletableFuture<Long> done) implements LedgerOp {
+  record ReturnLease(String sessionId, long micros, CompletableFuture<Long> done) implements IdWrite {
   }
 
   /** A change to a session through the admin API, with its audit event. {@code capMicros} null = keep. */
   record ChangeSession(String sessionId, SessionChange change, String eventKind, String eventDetail, Instant at, CompletableFuture<Long> done)
-      implements LedgerOp {
+      implements IdWrite {
   }
 
   /** A runtime setting kept across restarts, with its audit event. */
-  record PutSetting(String key, String value, String eventDetail, Instant at, CompletableFuture<Long> done) implements LedgerOp {
+  record PutSetting(String key, String value, String eventDetail, Instant at, CompletableFuture<Long> done) implements IdWrite {
 
     @Override
     public String sessionId() {
@@ -66,7 +101,7 @@ sealed interface LedgerOp {
   }
 
   /** An audited event that changes no row (a budget change read from the config file). */
-  record AuditEvent(String sessionId, String kind, String detail, Instant at, CompletableFuture<Long> done) implements LedgerOp {
+  record AuditEvent(String sessionId, String kind, String detail, Instant at, CompletableFuture<Long> done) implements IdWrite {
   }
 
   /** What an admin change does to the session row. */

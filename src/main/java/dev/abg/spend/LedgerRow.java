@@ -50,6 +50,11 @@ public record LedgerRow(
     }
   }
 
+  public LedgerRow withSessionTotal(long total) {
+    return new LedgerRow(id, startedAt, endedAt, day, sessionId, agentId, client, provider, endpoint, model, pricedAs, priceFallback,
+        usage, costMicros, total, action, usageSource, priceVersion, upstreamStatus, requestId);
+  }
+
   public LedgerRow withId(long newId) {
     return new LedgerRow(newId, startedAt, endedAt, day, sessionId, agentId, client, provider, endpoint, model, pricedAs, priceFallback,
         usage, costMicros, sessionTotalMicros, action, usageSource, priceVersion, upstreamStatus, requestId);

@@ -27,8 +27,9 @@ final class LedgerSql implements AutoCloseable {
   private static final String ENSURE_SESSION = """
       INSERT INTO sessions (id, first_seen, last_seen) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING""";
 
+  /** Returns the session's total with this row: in team mode other instances' rows are in it too. */
   private static final String ADD_TO_SESSION = """
-      UPDATE sessions SET spent_micros = spent_micros + ?, requests = requests + 1, last_seen = ? WHERE id = ?""";
+      UPDATE sessions SET spent_micros = spent_micros + ?, requests = requests + 1, last_seen = ? WHERE id = ? RETURNING spent_micros""";
 
   private static final String CREATE_SESSION = """
       INSERT INTO sessions (id, label, cap_micros, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
@@ -72,7 +73,11 @@ final class LedgerSql implements AutoCloseable {
    * @param leaseMicros team mode: how much of this instance's lease on the session the request turns into spend (or gives
    *                    back); 0 on one instance
    */
-  long insertRequest(LedgerRow row, long leaseMicros) throws SQLException {
+  /** A request row as written: its id, and its session's total with it. */
+  record Inserted(long id, long sessionTotalMicros) {
+  }
+
+  Inserted insertRequest(LedgerRow row, long leaseMicros) throws SQLException {
     if (insertRequest == null) {
       ensureSession = c.prepareStatement(ENSURE_SESSION);
       insertRequest = c.prepareStatement(INSERT_REQUEST, LedgerWriter.RETURN_KEYS);
@@ -86,8 +91,12 @@ final class LedgerSql implements AutoCloseable {
     addToSession.setLong(1, row.costMicros());
     addToSession.setString(2, row.endedAt().toString());
     addToSession.setString(3, row.sessionId());
-    if (addToSession.executeUpdate() != 1) {
-      throw new SQLException("no session row for " + row.sessionId());
+    long sessionTotal;
+    try (java.sql.ResultSet total = addToSession.executeQuery()) {
+      if (!total.next()) {
+        throw new SQLException("no session row for " + row.sessionId());
+      }
+      sessionTotal = total.getLong(1);
     }
     if (team != null) {
       team.settled(row.sessionId(), row.day().toString(), row.costMicros(), leaseMicros);
@@ -114,7 +123,7 @@ final class LedgerSql implements AutoCloseable {
     ps.setLong(i++, u.cachedInputTokens());
     ps.setLong(i++, u.reasoningTokens());
     ps.setLong(i++, row.costMicros());
-    ps.setLong(i++, row.sessionTotalMicros());
+    ps.setLong(i++, sessionTotal);
     ps.setString(i++, row.action().wireName());
     ps.setString(i++, row.usageSource().wireName());
     ps.setString(i++, row.priceVersion());
@@ -125,7 +134,7 @@ final class LedgerSql implements AutoCloseable {
     }
     ps.setString(i, row.requestId());
     ps.executeUpdate();
-    return LedgerWriter.generatedId(ps);
+    return new Inserted(LedgerWriter.generatedId(ps), sessionTotal);
   }
 
   long createSession(LedgerOp.CreateSession op) throws SQLException {

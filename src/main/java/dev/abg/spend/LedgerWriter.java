@@ -55,7 +55,7 @@ final class LedgerWriter implements AutoCloseable {
   /** Queues a write; never blocks. */
   void submit(LedgerOp op) {
     if (!running) {
-      op.done().completeExceptionally(new IllegalStateException("the ledger is closed"));
+      op.failed(new IllegalStateException("the ledger is closed"));
       return;
     }
     queue.add(op);
@@ -82,7 +82,7 @@ final class LedgerWriter implements AutoCloseable {
     dropConnection();
     LedgerOp left;
     while ((left = queue.poll()) != null) {
-      left.done().completeExceptionally(new IllegalStateException("the ledger is closed"));
+      left.failed(new IllegalStateException("the ledger is closed"));
     }
   }
 
@@ -113,7 +113,7 @@ final class LedgerWriter implements AutoCloseable {
       }
       if (failure != null) {
         Log.errorf("[abg] LEDGER an entry could not be written after %d attempts: %s", RETRY_BACKOFF_MILLIS.length, failure.getMessage());
-        op.done().completeExceptionally(failure);
+        op.failed(failure);
       }
     }
   }
@@ -126,11 +126,13 @@ final class LedgerWriter implements AutoCloseable {
       connection.setAutoCommit(false);
       sql = new LedgerSql(connection, teamInstanceId);
     }
-    long[] ids = commit(connection, sql, ops);
+    long[][] committed = commit(connection, sql, ops);
+    long[] ids = committed[0];
+    long[] totals = committed[1];
     List<LedgerRow> rows = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
       if (ops.get(i) instanceof LedgerOp.InsertRequest insert) {
-        rows.add(insert.row().withId(ids[i]));
+        rows.add(insert.committedRow(ids[i], totals[i]));
       }
     }
     try {
@@ -140,7 +142,7 @@ final class LedgerWriter implements AutoCloseable {
       Log.errorf("[abg] LEDGER the JSONL side output failed for %d row(s): %s", rows.size(), e.getMessage());
     }
     for (int i = 0; i < ops.size(); i++) {
-      ops.get(i).done().complete(ids[i]);
+      ops.get(i).committed(ids[i], totals[i]);
     }
   }
 
@@ -153,11 +155,19 @@ final class LedgerWriter implements AutoCloseable {
     connection = null;
   }
 
-  private long[] commit(Connection c, LedgerSql sql, List<LedgerOp> batch) throws SQLException {
+  /** @return the ids of the rows the writes made, and for request rows their session's total */
+  private long[][] commit(Connection c, LedgerSql sql, List<LedgerOp> batch) throws SQLException {
     long[] ids = new long[batch.size()];
+    long[] totals = new long[batch.size()];
     try {
       for (int i = 0; i < batch.size(); i++) {
-        ids[i] = apply(sql, batch.get(i));
+        if (batch.get(i) instanceof LedgerOp.InsertRequest insert) {
+          LedgerSql.Inserted row = sql.insertRequest(insert.row(), insert.leaseMicros());
+          ids[i] = row.id();
+          totals[i] = row.sessionTotalMicros();
+        } else {
+          ids[i] = apply(sql, batch.get(i));
+        }
       }
       sql.beforeCommit();
       c.commit();
@@ -166,13 +176,11 @@ final class LedgerWriter implements AutoCloseable {
       c.rollback();
       throw e;
     }
-    return ids;
+    return new long[][] {ids, totals};
   }
 
   private static long apply(LedgerSql sql, LedgerOp op) throws SQLException {
-    if (op instanceof LedgerOp.InsertRequest insert) {
-      return sql.insertRequest(insert.row(), insert.leaseMicros());
-    } else if (op instanceof LedgerOp.ReturnLease lease) {
+    if (op instanceof LedgerOp.ReturnLease lease) {
       sql.returnLease(lease.sessionId(), lease.micros());
       return 0;
     } else if (op instanceof LedgerOp.CreateSession create) {

@@ -262,7 +262,7 @@ public class SpendService {
   /** Records a blocked request in the ledger (cost 0) and logs the decision. */
   public CompletionStage<LedgerRow> recordBlock(Admission request, BudgetDecision.Denied denied) {
     SessionAccount account = account(request.sessionId(), request.startedAt());
-    CompletableFuture<Long> done = new CompletableFuture<>();
+    CompletableFuture<LedgerRow> done = new CompletableFuture<>();
     LedgerRow row;
     synchronized (account) {
       account.requests++;
@@ -275,7 +275,7 @@ public class SpendService {
     metrics.recorded(row);
     metrics.blocked(denied.reason());
     DECISIONS.infof("BLOCKED session=%s model=%s | %s", account.id, request.model(), denied.message());
-    return done.thenApply(row::withId);
+    return done;
   }
 
   /**
@@ -456,7 +456,7 @@ public class SpendService {
     SessionAccount account = reservation.account;
     BudgetSettings b = budgets;
     LocalDate day = day(outcome.endedAt());
-    CompletableFuture<Long> done = new CompletableFuture<>();
+    CompletableFuture<LedgerRow> done = new CompletableFuture<>();
     LedgerRow row;
     String warning;
     synchronized (account) {
@@ -487,7 +487,7 @@ public class SpendService {
     }
     metrics.recorded(row);
     logSettled(row, warning);
-    return done.thenApply(id -> Optional.of(row.withId(id)));
+    return done.thenApply(Optional::of);
   }
 
   private void logSettled(LedgerRow row, String warning) {

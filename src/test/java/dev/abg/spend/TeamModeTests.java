@@ -95,6 +95,22 @@ class TeamModeTests {
   }
 
   @Test
+  void shouldWriteEachRowWithTheSessionsTotalAcrossInstances() throws Exception {
+    start("session_budget_usd", "1", "daily_budget_usd", "off");
+    BudgetDecision.Granted onA = assertInstanceOf(BudgetDecision.Granted.class, decide(a.spend, admission("totals", 1)));
+    BudgetDecision.Granted onB = assertInstanceOf(BudgetDecision.Granted.class, decide(b.spend, admission("totals", 2)));
+    LedgerRow first = a.spend.settle(onA.reservation(), new Outcome(SONNET, Usage.anthropic(0, 0, 0, 10_000, 100), LedgerRow.UsageSource.REPORTED,
+        200, null, false, Instant.now())).toCompletableFuture().join().orElseThrow();
+    LedgerRow second = b.spend.settle(onB.reservation(), new Outcome(SONNET, Usage.anthropic(0, 0, 0, 10_000, 200), LedgerRow.UsageSource.REPORTED,
+        200, null, false, Instant.now())).toCompletableFuture().join().orElseThrow();
+    assertEquals(3_000 + 1_500, first.sessionTotalMicros());
+    assertEquals(3_000 + 1_500 + 3_000 + 3_000, second.sessionTotalMicros(), "B's row counts A's, which B's books had not seen");
+    assertEquals(10_500, a.queryLong("SELECT session_total_micros FROM requests WHERE id = " + second.id()));
+    assertEquals(10_500, a.queryLong("SELECT spent_micros FROM sessions WHERE id = 'totals'"));
+    assertEquals(10_500, a.queryLong("SELECT spent_micros FROM days"));
+  }
+
+  @Test
   void shouldSeeARaiseMadeOnOneInstanceAtTheNextRequestOnTheOther() {
     start("session_budget_usd", "0.01", "daily_budget_usd", "off");
     BudgetDecision.Granted first = assertInstanceOf(BudgetDecision.Granted.class, decide(a.spend, admission("raised", 1)));
