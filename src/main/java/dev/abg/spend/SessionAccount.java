@@ -30,6 +30,13 @@ final class SessionAccount {
   boolean growing;
   /** Team mode: the last lease request got less than it asked: the cap (or the day's budget) is used up, as last read. */
   boolean exhausted;
+  /** Team mode: what was left of the cap (and the day's budget) beyond all leases at the last lease request. */
+  long leftMicros;
+  /** Team mode: the headroom of the last lease (what was granted beyond the need), halved at each grant that gave less. */
+  long headroomMicros;
+  /** Team mode: requests waiting for the database's answer at admission, and what they will reserve. */
+  int admitting;
+  long admittingMicros;
   /** Team mode: the last lease request was short because of the daily budget. */
   boolean dayLimited;
   /** Team mode: the day's spend and leases across instances, as the last lease request read them. */

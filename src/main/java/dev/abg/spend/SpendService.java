@@ -131,18 +131,44 @@ public class SpendService {
     }
     // team mode: always ask the database, which knows what the other instances did to the session (a raise, a reset, a
     // close, their spend); with a hard cap, take the lease this request needs plus headroom for its stream
+    synchronized (account) {
+      account.admittingMicros += reserve;
+      account.admitting++;
+    }
+    return admitInTeam(account, request, b, minimum, reserve, 1);
+  }
+
+  /** Team mode: takes what the request needs; asks again (a few times) when requests admitted meanwhile used the lease. */
+  private CompletionStage<BudgetDecision> admitInTeam(SessionAccount account, Admission request, BudgetSettings b, long minimum, long reserve,
+                                                     int attempt) {
     long need;
     boolean lease = hardCaps();
     synchronized (account) {
-      need = lease ? Math.max(0, account.inFlightMicros + reserve - account.leaseMicros) : 0;
+      // what this instance's requests of the session need: those in flight, and those being admitted (this one included)
+      need = lease ? Math.max(0, account.inFlightMicros + account.admittingMicros - account.leaseMicros) : 0;
     }
     return team.take(account.id, request.startedAt(), currentDay(), need, lease ? MIN_HEADROOM_MICROS : 0, lease ? MAX_HEADROOM_MICROS : 0,
-        defaultCapMicros(), dailyCapMicros()).thenApply(grant -> {
+        defaultCapMicros(), dailyCapMicros()).handle((grant, failure) -> {
+      boolean retry;
       synchronized (account) {
-        applyGrant(account, grant);
+        if (failure == null) {
+          applyGrant(account, grant);
+        }
+        retry = failure == null && lease && !grant.exhausted() && attempt < 3 && account.inFlightMicros + Math.max(1, minimum) > account.leaseMicros;
+        if (!retry) {
+          account.admittingMicros -= reserve;
+          account.admitting--;
+        }
       }
-      return decide(account, request, b, minimum, reserve, grant);
-    });
+      if (failure != null) {
+        synchronized (account) {
+          returnIdleLease(account);
+        }
+        throw failure instanceof java.util.concurrent.CompletionException ce ? ce : new java.util.concurrent.CompletionException(failure);
+      }
+      return retry ? admitInTeam(account, request, b, minimum, reserve, attempt + 1)
+          : CompletableFuture.completedFuture(decide(account, request, b, minimum, reserve, grant));
+    }).thenCompose(stage -> stage);
   }
 
   private BudgetDecision decide(SessionAccount account, Admission request, BudgetSettings b, long minimum, long reserve, TeamLeases.Grant grant) {
@@ -303,10 +329,12 @@ public class SpendService {
       account.inFlightMicros += delta;
       daily.moveInFlight(delta);
       if (hardCaps() && delta > 0 && team != null) {
-        if (account.inFlightMicros >= account.leaseMicros && account.exhausted) {
+        if (account.inFlightMicros >= account.leaseMicros
+            && (account.exhausted || account.inFlightMicros >= account.leaseMicros + account.leftMicros)) {
+          // past the lease, with nothing more to be had (or more than all that was left): no need to wait for the database
           message = exhaustedMessage(account);
           cut = new ArrayList<>(account.live);
-        } else if (!account.growing && account.inFlightMicros + MIN_HEADROOM_MICROS > account.leaseMicros) {
+        } else if (!account.growing && account.inFlightMicros + lowWater(account) > account.leaseMicros) {
           growBy = Math.max(1, account.inFlightMicros - account.leaseMicros);
           account.growing = true;
         }
@@ -354,7 +382,7 @@ public class SpendService {
         } else if (account.exhausted && account.inFlightMicros >= account.leaseMicros) {
           message = exhaustedMessage(account);
           cut = new ArrayList<>(account.live);
-        } else if (!account.exhausted && account.inFlightMicros + MIN_HEADROOM_MICROS > account.leaseMicros) {
+        } else if (!account.exhausted && account.inFlightMicros + lowWater(account) > account.leaseMicros) {
           // the streams went on growing while the lease was asked for: ask again
           again = Math.max(1, account.inFlightMicros - account.leaseMicros);
           account.growing = true;
@@ -373,6 +401,8 @@ public class SpendService {
   private void applyGrant(SessionAccount account, TeamLeases.Grant grant) {
     account.leaseMicros += grant.grantedMicros();
     account.exhausted = grant.exhausted();
+    account.leftMicros = grant.leftMicros();
+    account.headroomMicros = Math.max(account.headroomMicros / 2, grant.grantedMicros() - grant.neededMicros());
     account.dayLimited = grant.dayLimited();
     account.dayCommittedMicros = grant.daySpentMicros() + grant.dayLeasedMicros();
     account.capMicros = grant.ownCap() ? grant.capMicros() : null;
@@ -383,9 +413,17 @@ public class SpendService {
     account.requests = Math.max(account.requests, grant.requests());
   }
 
+  /**
+   * Team mode: how close to the end of its lease this instance's streams may come before it asks for more — half the
+   * headroom it was last given (at least the least headroom), so that the answer usually comes before they get there.
+   */
+  private static long lowWater(SessionAccount account) {
+    return Math.max(MIN_HEADROOM_MICROS, account.headroomMicros / 2);
+  }
+
   /** Team mode: a session with no request in flight here gives its lease back. Under the account's lock. */
   private void returnIdleLease(SessionAccount account) {
-    if (account.live.isEmpty() && !account.growing && account.leaseMicros > 0) {
+    if (account.live.isEmpty() && !account.growing && account.admitting == 0 && account.leaseMicros > 0) {
       writer.submit(new LedgerOp.ReturnLease(account.id, account.leaseMicros, new CompletableFuture<>()));
       account.leaseMicros = 0;
     }
@@ -479,7 +517,7 @@ public class SpendService {
       // rest of the lease goes back when no request of the session is in flight here
       long leaseBack = Math.min(account.leaseMicros, priced.costMicros());
       account.leaseMicros -= leaseBack;
-      if (team != null && account.live.isEmpty() && !account.growing) {
+      if (team != null && account.live.isEmpty() && !account.growing && account.admitting == 0) {
         leaseBack += account.leaseMicros;
         account.leaseMicros = 0;
       }

@@ -49,7 +49,7 @@ final class TeamLeases implements AutoCloseable {
   private final ScheduledExecutorService heartbeat;
 
   /** A lease taken, and the session and the day as the database has them now. */
-  record Grant(long grantedMicros, boolean exhausted, long capMicros, boolean ownCap, long spentMicros, long leasedMicros, long mineMicros, boolean closed, String label,
+  record Grant(long grantedMicros, long neededMicros, boolean exhausted, long leftMicros, long capMicros, boolean ownCap, long spentMicros, long leasedMicros, long mineMicros, boolean closed, String label,
                long requests, Instant firstSeen, Instant lastSeen, long daySpentMicros, long dayLeasedMicros, boolean dayLimited) {
   }
 
@@ -103,7 +103,7 @@ final class TeamLeases implements AutoCloseable {
         }
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
-          return new Grant(rs.getLong("granted"), rs.getBoolean("exhausted"), rs.getLong("cap_micros"), rs.getBoolean("own_cap"), rs.getLong("spent_micros"),
+          return new Grant(rs.getLong("granted"), rs.getLong("needed"), rs.getBoolean("exhausted"), rs.getLong("left_micros"), rs.getLong("cap_micros"), rs.getBoolean("own_cap"), rs.getLong("spent_micros"),
               rs.getLong("leased_micros"), rs.getLong("mine_micros"), rs.getInt("closed") != 0, rs.getString("label"), rs.getLong("requests"),
               Instant.parse(rs.getString("first_seen")), Instant.parse(rs.getString("last_seen")), rs.getLong("day_spent_micros"),
               rs.getLong("day_leased_micros"), rs.getBoolean("day_limited"));
