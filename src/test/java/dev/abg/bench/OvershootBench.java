@@ -66,7 +66,11 @@ public final class OvershootBench {
         }
       }
       if (Postgres.available()) {
-        results.add(team(work, upstream, deltas));
+        results.add(team(work.resolve("team"), upstream, deltas, 2));
+        if (Boolean.getBoolean("overshoot.teamOfOne")) {
+          // diagnosis: the same leases with all clients on one instance (one cut-off edge instead of two)
+          results.add(team(work.resolve("team-of-one"), upstream, deltas, 1));
+        }
       }
     }
     System.out.println();
@@ -91,22 +95,38 @@ public final class OvershootBench {
         "loop_max_repeats", "off");
   }
 
-  /** Hard cap in team mode: two instances on one fresh PostgreSQL schema, half of the clients on each, one session. */
-  private static Result team(Path work, FakeUpstream upstream, String[] deltas) throws Exception {
+  /** Hard cap in team mode: {@code n} instances on one fresh PostgreSQL schema, the clients split evenly, one session. */
+  private static Result team(Path work, FakeUpstream upstream, String[] deltas, int n) throws Exception {
     reset(upstream, deltas);
     String schema = Postgres.newSchema();
     String url = Postgres.url(schema);
     Map<String, String> settings = new java.util.HashMap<>(settings(upstream, "hard"));
     settings.put("db_url", "\"" + url + "\"");
     settings.put("db_user", Postgres.USER);
-    try (AbgProcess a = AbgProcess.start(work.resolve("team-a"), settings); AbgProcess b = AbgProcess.start(work.resolve("team-b"), settings)) {
-      Result r = run("hard, team: 2 instances, PostgreSQL", List.of(a, b), upstream, () -> DriverManager.getConnection(url, Postgres.USER, ""));
+    List<AbgProcess> instances = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        instances.add(AbgProcess.start(work.resolve("instance-" + (char) ('a' + i)), settings));
+      }
+      Result r = run("hard, team: " + n + (n == 1 ? " instance" : " instances") + ", PostgreSQL", instances, upstream,
+          () -> DriverManager.getConnection(url, Postgres.USER, ""));
       try (Connection c = DriverManager.getConnection(url, Postgres.USER, ""); Statement st = c.createStatement()) {
-        System.out.printf("team: session spent_micros=%d leased_micros=%d at the end%n",
+        System.out.printf("team of %d: session spent_micros=%d leased_micros=%d at the end%n", n,
             single(st, "SELECT spent_micros FROM sessions WHERE id = 'overshoot'"), single(st, "SELECT leased_micros FROM sessions WHERE id = 'overshoot'"));
+      }
+      for (AbgProcess abg : instances) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\] (CUTOFF|ALLOW|WARN) session=overshoot .* cost=\\$([0-9.]+)").matcher(abg.log());
+        BigDecimal sum = BigDecimal.ZERO;
+        int rows = 0;
+        while (m.find()) {
+          sum = sum.add(new BigDecimal(m.group(2)));
+          rows++;
+        }
+        System.out.printf("team of %d: %s settled %d requests for $%s (its log)%n", n, abg.dir().getFileName(), rows, sum.toPlainString());
       }
       return r;
     } finally {
+      instances.forEach(AbgProcess::close);
       Postgres.dropSchema(schema);
     }
   }
