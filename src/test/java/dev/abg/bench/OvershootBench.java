@@ -22,14 +22,17 @@ import java.util.concurrent.Future;
 
 import dev.abg.testing.AbgProcess;
 import dev.abg.testing.FakeUpstream;
+import dev.abg.testing.Postgres;
 import dev.abg.testing.StreamRecord;
 
 /**
  * The overshoot benchmark of the hard cap (run by {@code bench/overshoot.sh}; not a test). One session with a $0.50
  * cap, eight concurrent streaming clients that keep sending until they are blocked, against a fake upstream that
  * streams long, expensive answers with small delays and counts what it really sent before each connection closed.
- * For {@code hard} and {@code soft} enforcement in the same run it prints the recorded spend minus the cap and the cost
- * of what the upstream really sent minus the cap.
+ * For {@code hard} and {@code soft} enforcement on one instance (SQLite), and for {@code hard} in team mode (two abg
+ * processes sharing one fresh PostgreSQL schema, the clients split evenly across them, same session), in the same run,
+ * it prints the recorded spend minus the cap and the cost of what the upstream really sent minus the cap. The team row is
+ * skipped, with a line saying so, when no PostgreSQL server answers ({@link Postgres}).
  */
 public final class OvershootBench {
 
@@ -44,6 +47,11 @@ public final class OvershootBench {
   record Result(String mode, int requests, int blocked, long cutoffs, long recordedMicros, long upstreamMicros) {
   }
 
+  /** Opens a connection to the ledger the run wrote into. */
+  interface LedgerConnection {
+    Connection open() throws Exception;
+  }
+
   public static void main(String[] args) throws Exception {
     Path work = Files.createTempDirectory("abg-overshoot");
     List<Result> results = new ArrayList<>();
@@ -51,11 +59,17 @@ public final class OvershootBench {
       String[] deltas = new String[EVENTS];
       Arrays.fill(deltas, "0123456789012345678901234567890123456789"); // 40 characters = 10 tokens
       for (String mode : List.of("hard", "soft")) {
-        upstream.reset();
-        upstream.config().anthropicUsage(INPUT_TOKENS, 0, 0, 0, EVENTS * 10L).deltas(deltas).eventDelayMs(EVENT_DELAY_MS).countTokens(INPUT_TOKENS);
-        try (AbgProcess abg = AbgProcess.start(work.resolve(mode), Map.of("upstream_anthropic", upstream.baseUrl(), "session_budget_usd", "0.50",
-            "daily_budget_usd", "off", "enforcement", mode, "loop_max_repeats", "off"))) {
-          results.add(run(mode, abg, upstream));
+        reset(upstream, deltas);
+        try (AbgProcess abg = AbgProcess.start(work.resolve(mode), settings(upstream, mode))) {
+          results.add(run(mode + ", 1 instance, SQLite", List.of(abg), upstream,
+              () -> DriverManager.getConnection("jdbc:sqlite:" + abg.dir().resolve("data/abg.db"))));
+        }
+      }
+      if (Postgres.available()) {
+        results.add(team(work.resolve("team"), upstream, deltas, 2));
+        if (Boolean.getBoolean("overshoot.teamOfOne")) {
+          // diagnosis: the same leases with all clients on one instance (one cut-off edge instead of two)
+          results.add(team(work.resolve("team-of-one"), upstream, deltas, 1));
         }
       }
     }
@@ -71,12 +85,60 @@ public final class OvershootBench {
     }
   }
 
-  private static Result run(String mode, AbgProcess abg, FakeUpstream upstream) throws Exception {
+  private static void reset(FakeUpstream upstream, String[] deltas) {
+    upstream.reset();
+    upstream.config().anthropicUsage(INPUT_TOKENS, 0, 0, 0, EVENTS * 10L).deltas(deltas).eventDelayMs(EVENT_DELAY_MS).countTokens(INPUT_TOKENS);
+  }
+
+  private static Map<String, String> settings(FakeUpstream upstream, String mode) {
+    return Map.of("upstream_anthropic", upstream.baseUrl(), "session_budget_usd", "0.50", "daily_budget_usd", "off", "enforcement", mode,
+        "loop_max_repeats", "off");
+  }
+
+  /** Hard cap in team mode: {@code n} instances on one fresh PostgreSQL schema, the clients split evenly, one session. */
+  private static Result team(Path work, FakeUpstream upstream, String[] deltas, int n) throws Exception {
+    reset(upstream, deltas);
+    String schema = Postgres.newSchema();
+    String url = Postgres.url(schema);
+    Map<String, String> settings = new java.util.HashMap<>(settings(upstream, "hard"));
+    settings.put("db_url", "\"" + url + "\"");
+    settings.put("db_user", Postgres.USER);
+    List<AbgProcess> instances = new ArrayList<>();
+    try {
+      for (int i = 0; i < n; i++) {
+        instances.add(AbgProcess.start(work.resolve("instance-" + (char) ('a' + i)), settings));
+      }
+      Result r = run("hard, team: " + n + (n == 1 ? " instance" : " instances") + ", PostgreSQL", instances, upstream,
+          () -> DriverManager.getConnection(url, Postgres.USER, ""));
+      try (Connection c = DriverManager.getConnection(url, Postgres.USER, ""); Statement st = c.createStatement()) {
+        System.out.printf("team of %d: session spent_micros=%d leased_micros=%d at the end%n", n,
+            single(st, "SELECT spent_micros FROM sessions WHERE id = 'overshoot'"), single(st, "SELECT leased_micros FROM sessions WHERE id = 'overshoot'"));
+      }
+      for (AbgProcess abg : instances) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\] (CUTOFF|ALLOW|WARN) session=overshoot .* cost=\\$([0-9.]+)").matcher(abg.log());
+        BigDecimal sum = BigDecimal.ZERO;
+        int rows = 0;
+        while (m.find()) {
+          sum = sum.add(new BigDecimal(m.group(2)));
+          rows++;
+        }
+        System.out.printf("team of %d: %s settled %d requests for $%s (its log)%n", n, abg.dir().getFileName(), rows, sum.toPlainString());
+      }
+      return r;
+    } finally {
+      instances.forEach(AbgProcess::close);
+      Postgres.dropSchema(schema);
+    }
+  }
+
+  /** The clients go round-robin to the instances: client i to instance i mod n. */
+  private static Result run(String mode, List<AbgProcess> instances, FakeUpstream upstream, LedgerConnection ledger) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     String body = "{\"model\":\"claude-opus-4-8\",\"max_tokens\":8192,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"write a long story\"}]}";
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
     List<Future<int[]>> clients = new ArrayList<>();
     for (int i = 0; i < CLIENTS; i++) {
+      AbgProcess abg = instances.get(i % instances.size());
       clients.add(pool.submit(() -> {
         int sent = 0;
         while (sent < 100) {
@@ -109,7 +171,7 @@ public final class OvershootBench {
     }
     long recorded;
     long cutoffs;
-    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + abg.dir().resolve("data/abg.db")); Statement st = c.createStatement()) {
+    try (Connection c = ledger.open(); Statement st = c.createStatement()) {
       recorded = single(st, "SELECT COALESCE(SUM(cost_micros), 0) FROM requests WHERE session_id = 'overshoot'");
       cutoffs = single(st, "SELECT COUNT(*) FROM requests WHERE session_id = 'overshoot' AND action = 'cutoff'");
     }
