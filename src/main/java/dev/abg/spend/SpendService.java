@@ -329,9 +329,9 @@ public class SpendService {
       account.inFlightMicros += delta;
       daily.moveInFlight(delta);
       if (hardCaps() && delta > 0 && team != null) {
-        if (account.inFlightMicros >= account.leaseMicros
-            && (account.exhausted || account.inFlightMicros >= account.leaseMicros + account.leftMicros)) {
-          // past the lease, with nothing more to be had (or more than all that was left): no need to wait for the database
+        if (account.inFlightMicros >= account.leaseMicros && (account.exhausted || account.leftMicros < MAX_HEADROOM_MICROS)) {
+          // past the lease, and nothing more to be had — or, in the session's last $0.05, no more that is sure to be there
+          // when the database answers: near the cap the lease is the boundary, waiting would let the streams run past it
           message = exhaustedMessage(account);
           cut = new ArrayList<>(account.live);
         } else if (!account.growing && account.inFlightMicros + lowWater(account) > account.leaseMicros) {
@@ -379,7 +379,7 @@ public class SpendService {
         }
         if (account.live.isEmpty()) {
           returnIdleLease(account);
-        } else if (account.exhausted && account.inFlightMicros >= account.leaseMicros) {
+        } else if ((account.exhausted || account.leftMicros < MAX_HEADROOM_MICROS) && account.inFlightMicros >= account.leaseMicros) {
           message = exhaustedMessage(account);
           cut = new ArrayList<>(account.live);
         } else if (!account.exhausted && account.inFlightMicros + lowWater(account) > account.leaseMicros) {

@@ -27,7 +27,7 @@ import dev.abg.config.BudgetSettings;
 
 class SpendServiceTests {
 
-  private static final String SONNET = "claude-sonnet-4-6";
+  static final String SONNET = "claude-sonnet-4-6";
 
   @TempDir
   Path dir;
@@ -256,7 +256,7 @@ class SpendServiceTests {
     assertNull(spend.session("never").orElse(null));
   }
 
-  private static Admission admission(String session, long inputTokens, long fingerprint) {
+  static Admission admission(String session, long inputTokens, long fingerprint) {
     return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", SONNET, Instant.now(), inputTokens, false, fingerprint);
   }
 
