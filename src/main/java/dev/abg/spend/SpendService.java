@@ -329,9 +329,7 @@ public class SpendService {
       account.inFlightMicros += delta;
       daily.moveInFlight(delta);
       if (hardCaps() && delta > 0 && team != null) {
-        if (account.inFlightMicros >= account.leaseMicros && (account.exhausted || account.leftMicros < MAX_HEADROOM_MICROS)) {
-          // past the lease, and nothing more to be had — or, in the session's last $0.05, no more that is sure to be there
-          // when the database answers: near the cap the lease is the boundary, waiting would let the streams run past it
+        if (leaseUsedUp(account)) {
           message = exhaustedMessage(account);
           cut = new ArrayList<>(account.live);
         } else if (!account.growing && account.inFlightMicros + lowWater(account) > account.leaseMicros) {
@@ -379,7 +377,7 @@ public class SpendService {
         }
         if (account.live.isEmpty()) {
           returnIdleLease(account);
-        } else if ((account.exhausted || account.leftMicros < MAX_HEADROOM_MICROS) && account.inFlightMicros >= account.leaseMicros) {
+        } else if (leaseUsedUp(account)) {
           message = exhaustedMessage(account);
           cut = new ArrayList<>(account.live);
         } else if (!account.exhausted && account.inFlightMicros + lowWater(account) > account.leaseMicros) {
@@ -411,6 +409,15 @@ public class SpendService {
     account.settledMicros = grant.spentMicros();
     account.othersMicros = Math.max(0, grant.leasedMicros() - grant.mineMicros());
     account.requests = Math.max(account.requests, grant.requests());
+  }
+
+  /**
+   * Team mode: the streams have reached the end of the lease, and nothing more is to be had — or, in the session's last
+   * $0.05, no more that is sure to be there when the database answers: near the cap the lease is the boundary, as waiting
+   * would let the streams run past it. Under the account's lock.
+   */
+  private static boolean leaseUsedUp(SessionAccount account) {
+    return account.inFlightMicros >= account.leaseMicros && (account.exhausted || account.leftMicros < MAX_HEADROOM_MICROS);
   }
 
   /**
