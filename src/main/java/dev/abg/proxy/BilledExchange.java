@@ -342,11 +342,15 @@ final class BilledExchange {
     finishing = true;
     tap.end();
     settle(false).whenComplete((row, err) -> context.runOnContext(v -> {
-      if (held != null) {
-        out.write(held);
-        held = null;
+      Buffer rest = held;
+      held = null;
+      if (out.ended() || out.closed()) {
+        return;
       }
-      if (!out.ended() && !out.closed()) {
+      // the held chunk goes out with the end, in one write: for a JSON body head, body and end are often one packet
+      if (rest != null) {
+        out.end(rest);
+      } else {
         out.end();
       }
     }));
