@@ -219,9 +219,15 @@ final class BilledExchange {
    * Queues {@code data[0, end)} for the agent. An upstream usually sends each event as its own HTTP chunk, and one read
    * from its socket can hold many of them; writing each one to the agent on its own costs a flush (a system call) per
    * event. So the events of one read are collected and written with one flush by a task that the event loop runs right
-   * after it has handled that read, before it waits for any more data: nothing is ever held for a later read.
+   * after it has handled that read, before it waits for any more data: nothing is ever held for a later read. The first
+   * events of a response are the exception: they go out at once, with the head, so that the time to the first byte does
+   * not include reading (and metering) the rest of that read.
    */
   private void send(Buffer data, int end) {
+    if (!out.headWritten()) {
+      forward(end == data.length() ? data : data.getBuffer(0, end));
+      return;
+    }
     if (unsent == null) {
       unsent = Buffer.buffer(end);
       context.runOnContext(v -> writeUnsent());
