@@ -27,8 +27,9 @@ import io.vertx.core.http.HttpServerResponse;
  * upstream's end, on an upstream failure, or when the agent goes away (then the upstream connection is closed too).
  *
  * <p>The end of the response is released only after the ledger row has committed, so a client that received a complete
- * response can count on its row. A streamed response is never held back; for a plain JSON body the last chunk waits for
- * the commit.
+ * response can count on its row. A streamed response is never held back: each complete event goes out in the same turn
+ * of the event loop that read it (events read together are written together, with one flush); for a plain JSON body the
+ * last chunk waits for the commit.
  */
 final class BilledExchange {
 
@@ -54,6 +55,11 @@ final class BilledExchange {
   private Usage metered = Usage.NONE;
   /** What is not forwarded yet: the last chunk of a JSON body (until its row commits), or an unfinished SSE event. */
   private Buffer held;
+  /**
+   * Complete SSE events that arrived in the read the event loop is handling now, written to the agent together as soon
+   * as that read is handled (see {@link #send}); null when there are none.
+   */
+  private Buffer unsent;
   private Integer upstreamStatus;
   private String requestId;
   /** The exchange has started to finish (settlement under way): nothing more is forwarded or settled. */
@@ -197,21 +203,45 @@ final class BilledExchange {
   }
 
   /**
-   * Forwards every complete event at once and holds back only the start of an event the upstream has not finished
-   * sending, so that a mid-stream block is never glued onto half an event.
+   * Sends every complete event and holds back only the start of an event the upstream has not finished sending, so that
+   * a mid-stream block is never glued onto half an event.
    */
   private void forwardWholeEvents(Buffer chunk) {
     Buffer data = held == null ? chunk : held.appendBuffer(chunk);
     int end = lastEventEnd(data);
-    if (end == data.length()) {
-      held = null;
-      forward(data);
+    if (end > 0) {
+      send(data, end);
+    }
+    held = end == data.length() ? null : data.getBuffer(end, data.length());
+  }
+
+  /**
+   * Queues {@code data[0, end)} for the agent. An upstream usually sends each event as its own HTTP chunk, and one read
+   * from its socket can hold many of them; writing each one to the agent on its own costs a flush (a system call) per
+   * event. So the events of one read are collected and written with one flush by a task that the event loop runs right
+   * after it has handled that read, before it waits for any more data: nothing is ever held for a later read. The first
+   * events of a response are the exception: they go out at once, with the head, so that the time to the first byte does
+   * not include reading (and metering) the rest of that read.
+   */
+  private void send(Buffer data, int end) {
+    if (!out.headWritten()) {
+      forward(end == data.length() ? data : data.getBuffer(0, end));
       return;
     }
-    if (end > 0) {
-      forward(data.getBuffer(0, end));
+    if (unsent == null) {
+      unsent = Buffer.buffer(end);
+      context.runOnContext(v -> writeUnsent());
     }
-    held = data.getBuffer(end, data.length());
+    unsent.appendBuffer(data, 0, end);
+  }
+
+  /** Writes the queued events, if any, unless the agent has gone or the response has ended. */
+  private void writeUnsent() {
+    Buffer events = unsent;
+    unsent = null;
+    if (events != null && !out.ended() && !out.closed()) {
+      forward(events);
+    }
   }
 
   /** The index just after the last blank line (an SSE event's end: LF LF, CR LF CR LF or CR CR), or 0. */
@@ -274,6 +304,7 @@ final class BilledExchange {
     if (finishing || (tap != null && tap.snapshot().usageReported())) {
       return; // the upstream has already reported its final usage: the answer is complete and paid for, let it end
     }
+    writeUnsent();
     finishing = true;
     if (upstreamRequest != null) {
       upstreamRequest.reset();
@@ -313,14 +344,19 @@ final class BilledExchange {
     if (finishing) {
       return;
     }
+    writeUnsent();
     finishing = true;
     tap.end();
     settle(false).whenComplete((row, err) -> context.runOnContext(v -> {
-      if (held != null) {
-        out.write(held);
-        held = null;
+      Buffer rest = held;
+      held = null;
+      if (out.ended() || out.closed()) {
+        return;
       }
-      if (!out.ended() && !out.closed()) {
+      // the held chunk goes out with the end, in one write: for a JSON body head, body and end are often one packet
+      if (rest != null) {
+        out.end(rest);
+      } else {
         out.end();
       }
     }));
@@ -331,6 +367,7 @@ final class BilledExchange {
     if (finishing) {
       return;
     }
+    writeUnsent();
     finishing = true;
     tap.end();
     Log.debugf("upstream broke mid-response for session %s: %s", standing.sessionId(), cause.toString());
