@@ -247,8 +247,19 @@ public class SpendService {
   /** What is left of a session's cap and of the day's, whichever is smaller (an unseen session has its whole cap). */
   public long remainingMicros(String sessionId) {
     long sessionLeft = standing(sessionId).remainingMicros();
+    SessionAccount account = team == null ? null : accounts.get(sessionId);
+    if (account != null) {
+      // team mode: at most what this instance holds unused plus what was left beyond every lease at the database's last
+      // answer (the other instances' settled spend may not be in this instance's books yet)
+      synchronized (account) {
+        if (account.leftMicros > 0 || account.leaseMicros > 0 || account.exhausted) {
+          sessionLeft = Math.min(sessionLeft, Math.max(0, account.leaseMicros - account.inFlightMicros) + account.leftMicros);
+        }
+      }
+    }
+    long left = sessionLeft;
     Optional<Long> dailyCap = dailyCapMicros();
-    return dailyCap.map(cap -> Math.min(sessionLeft, Math.max(0, cap - daily.committed(currentDay())))).orElse(sessionLeft);
+    return dailyCap.map(cap -> Math.min(left, Math.max(0, cap - daily.committed(currentDay())))).orElse(left);
   }
 
   /** Where a session stands now (an unseen session: nothing spent, the default cap); does not create it. */
