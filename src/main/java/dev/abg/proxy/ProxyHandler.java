@@ -107,8 +107,7 @@ class ProxyHandler {
    */
   private void admit(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body, RequestFacts facts, String session) {
     long estimate = InputEstimate.tokens(body.length());
-    long remaining = spend.remainingMicros(session);
-    boolean nearCap = spend.hardCaps() && remaining > 0 && remaining < spend.maximumInputMicros(endpoint.provider, facts.model(), estimate * 4);
+    boolean nearCap = spend.nearCap(session, endpoint.provider, facts.model(), estimate * 4);
     if (nearCap && endpoint == Endpoint.ANTHROPIC_MESSAGES) {
       upstream.countTokens(in, body).onComplete(counted -> {
         try {

@@ -244,6 +244,19 @@ public class SpendService {
     return enforcement.hard() && budgets.blockOnLimit();
   }
 
+  /**
+   * Whether a request's input should be counted exactly before it is admitted: with hard caps, when what is left may not
+   * cover its input at the dearest price. On one instance nothing left means a block anyway; in team mode this instance's
+   * books may be behind the other instances' (leases given back), so it counts then too.
+   */
+  public boolean nearCap(String sessionId, Provider provider, String model, long inputTokensAtMost) {
+    if (!hardCaps()) {
+      return false;
+    }
+    long remaining = remainingMicros(sessionId);
+    return (remaining > 0 || team != null) && remaining < maximumInputMicros(provider, model, inputTokensAtMost);
+  }
+
   /** What is left of a session's cap and of the day's, whichever is smaller (an unseen session has its whole cap). */
   public long remainingMicros(String sessionId) {
     long sessionLeft = standing(sessionId).remainingMicros();

@@ -134,7 +134,11 @@ public final class OvershootBench {
   /** The clients go round-robin to the instances: client i to instance i mod n. */
   private static Result run(String mode, List<AbgProcess> instances, FakeUpstream upstream, LedgerConnection ledger) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    String body = "{\"model\":\"claude-opus-4-8\",\"max_tokens\":8192,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"write a long story\"}]}";
+    // a prompt of about INPUT_TOKENS tokens (4 bytes each), as the fake upstream reports: the proxy sizes a request's input
+    // from its body, so a 2,000-token input in a 60-byte body would be under-reserved in a way no real agent's is
+    String prompt = "write a long story about " + "the sea and the sky ".repeat((int) (INPUT_TOKENS * 4 / 20));
+    String body = "{\"model\":\"claude-opus-4-8\",\"max_tokens\":8192,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
+        + "\"}]}";
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
     List<Future<int[]>> clients = new ArrayList<>();
     for (int i = 0; i < CLIENTS; i++) {
