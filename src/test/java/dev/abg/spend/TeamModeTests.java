@@ -166,6 +166,36 @@ class TeamModeTests {
   }
 
   @Test
+  void shouldHoldStreamsToTheirLeaseWhenTheDatabaseStopsAnswering() throws Exception {
+    start("session_budget_usd", "5", "daily_budget_usd", "off");
+    BudgetDecision.Granted g = assertInstanceOf(BudgetDecision.Granted.class, decide(a.spend, admission("dark", 1)));
+    List<String> cuts = new CopyOnWriteArrayList<>();
+    g.reservation().onCutOff(cuts::add);
+    sql("ALTER FUNCTION abg_take_lease(TEXT, TEXT, TEXT, TEXT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT) RENAME TO abg_take_lease_away");
+    try {
+      // the stream grows well past the lease taken at admission (need + at most $0.05 of headroom)
+      for (long out = 100; out <= 6_000 && cuts.isEmpty(); out += 100) {
+        a.spend.meter(g.reservation(), SONNET, Usage.anthropic(0, 0, 0, 10_000, out));
+        Thread.sleep(10);
+      }
+      assertEquals(1, cuts.size(), "a hard cap fails closed: the stream stops at the end of its lease");
+      java.util.concurrent.CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
+          () -> decide(b.spend, admission("dark", 2)));
+      assertTrue(refused.getMessage().contains("the team ledger did not answer"), refused.getMessage());
+    } finally {
+      sql("ALTER FUNCTION abg_take_lease_away(TEXT, TEXT, TEXT, TEXT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT) RENAME TO abg_take_lease");
+    }
+    settle(a.spend, g.reservation(), 1_000);
+    assertInstanceOf(BudgetDecision.Granted.class, decide(b.spend, admission("dark", 3)), "served again once it answers");
+  }
+
+  private void sql(String statement) throws Exception {
+    try (Connection c = a.dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  @Test
   void shouldHoldTheDailyBudgetAcrossInstancesAndSessions() {
     start("session_budget_usd", "1", "daily_budget_usd", "0.02");
     int granted = 0;

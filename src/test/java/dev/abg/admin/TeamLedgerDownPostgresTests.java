@@ -1,0 +1,64 @@
+package dev.abg.admin;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.sql.Connection;
+import java.sql.Statement;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.Test;
+
+import dev.abg.spend.LedgerStore;
+import dev.abg.testing.RequiresPostgres;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.Response;
+
+/**
+ * Team mode when the shared ledger cannot decide (here its lease function is gone for a moment): the agent gets a clear
+ * 503 in its provider's shape, nothing goes upstream, and the next request after the database is back passes.
+ */
+@QuarkusTest
+@TestProfile(PostgresProfile.WithAdminToken.class)
+@RequiresPostgres
+class TeamLedgerDownPostgresTests {
+
+  private static final String MESSAGE = "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+  @Inject
+  LedgerStore store;
+
+  private static Response proxied(String session) {
+    return given().contentType("application/json").header("anthropic-version", "2023-06-01").header("x-api-key", "sk-ant-test")
+        .body(MESSAGE).post("/s/" + session + "/v1/messages");
+  }
+
+  private void sql(String statement) throws Exception {
+    try (Connection c = store.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute(statement);
+    }
+  }
+
+  @Test
+  void shouldAnswer503WithoutCallingTheUpstreamWhileTheSharedLedgerCannotDecide() throws Exception {
+    String id = AdminApi.uniqueId("ledger-down");
+    int upstreamBefore = FakeAnthropic.MESSAGES.get();
+    sql("ALTER FUNCTION abg_take_lease(TEXT, TEXT, TEXT, TEXT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT) RENAME TO abg_take_lease_away");
+    try {
+      proxied(id).then().statusCode(503)
+          .body("type", equalTo("error"))
+          .body("error.type", equalTo("api_error"))
+          .body("error.message", containsString("abg: the shared ledger cannot decide on this request now"))
+          .body("error.message", containsString("nothing was sent upstream"));
+      assertEquals(upstreamBefore, FakeAnthropic.MESSAGES.get(), "no decision, no upstream call");
+    } finally {
+      sql("ALTER FUNCTION abg_take_lease_away(TEXT, TEXT, TEXT, TEXT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT) RENAME TO abg_take_lease");
+    }
+    proxied(id).then().statusCode(200);
+    assertEquals(upstreamBefore + 1, FakeAnthropic.MESSAGES.get());
+  }
+}
