@@ -140,8 +140,8 @@ CREATE INDEX leases_session ON leases(session_id);
 CREATE FUNCTION abg_take_lease(p_instance TEXT, p_session TEXT, p_now TEXT, p_day TEXT, p_need BIGINT, p_headroom_min BIGINT,
                                p_headroom_max BIGINT, p_default_cap BIGINT, p_daily_cap BIGINT)
 RETURNS TABLE (granted BIGINT, needed BIGINT, exhausted BOOLEAN, left_micros BIGINT, cap_micros BIGINT, own_cap BOOLEAN, spent_micros BIGINT, leased_micros BIGINT,
-               mine_micros BIGINT, closed INTEGER, label TEXT, requests BIGINT, first_seen TEXT, last_seen TEXT, day_spent_micros BIGINT,
-               day_leased_micros BIGINT, day_limited BOOLEAN)
+               mine_micros BIGINT, closed INTEGER, label TEXT, requests BIGINT, day_spent_micros BIGINT, day_leased_micros BIGINT,
+               day_limited BOOLEAN)
 LANGUAGE plpgsql AS $$
 DECLARE
   s        sessions%ROWTYPE;
@@ -188,7 +188,7 @@ BEGIN
     ON CONFLICT (instance_id, session_id) DO UPDATE SET micros = l.micros + excluded.micros, day = excluded.day;
   END IF;
   RETURN QUERY SELECT take, GREATEST(p_need, 0), take >= left_now, left_now - take, cap, s.cap_micros IS NOT NULL, s.spent_micros, s.leased_micros + take,
-    COALESCE(old_mine, 0) + take, s.closed, s.label, s.requests, s.first_seen, s.last_seen, d.spent_micros, d.leased_micros + take,
+    COALESCE(old_mine, 0) + take, s.closed, s.label, s.requests, d.spent_micros, d.leased_micros + take,
     (p_daily_cap IS NOT NULL AND day_left < session_left AND take >= day_left);
 END $$;
 

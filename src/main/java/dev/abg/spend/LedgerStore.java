@@ -107,21 +107,40 @@ public class LedgerStore {
     }
   }
 
-  record StoredSession(String id, String label, Long capMicros, long spentMicros, long requests, boolean closed, Instant firstSeen,
-                       Instant lastSeen) {
+  /**
+   * A session row as stored.
+   *
+   * @param leasedMicros team mode: what the instances hold of its cap as leases (0 on one instance)
+   */
+  record StoredSession(String id, String label, Long capMicros, long spentMicros, long leasedMicros, long requests, boolean closed,
+                       Instant firstSeen, Instant lastSeen) {
   }
 
-  List<StoredSession> loadSessions() {
+  /** Every session as stored. */
+  List<StoredSession> sessions() {
+    return readSessions(null);
+  }
+
+  /** One session as stored (team mode: as another instance may just have changed it). */
+  java.util.Optional<StoredSession> session(String id) {
+    return readSessions(id).stream().findFirst();
+  }
+
+  private List<StoredSession> readSessions(String id) {
+    String sql = "SELECT id, label, cap_micros, spent_micros, " + (team ? "leased_micros" : "0") + ", requests, closed, first_seen, last_seen"
+        + " FROM sessions" + (id == null ? "" : " WHERE id = ?");
     List<StoredSession> out = new ArrayList<>();
-    try (Connection c = dataSource.getConnection();
-         PreparedStatement ps = c.prepareStatement(
-             "SELECT id, label, cap_micros, spent_micros, requests, closed, first_seen, last_seen FROM sessions");
-         ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        long cap = rs.getLong(3);
-        Long capMicros = rs.wasNull() ? null : cap;
-        out.add(new StoredSession(rs.getString(1), rs.getString(2), capMicros, rs.getLong(4), rs.getLong(5), rs.getInt(6) != 0,
-            Instant.parse(rs.getString(7)), Instant.parse(rs.getString(8))));
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+      if (id != null) {
+        ps.setString(1, id);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          long cap = rs.getLong(3);
+          Long capMicros = rs.wasNull() ? null : cap;
+          out.add(new StoredSession(rs.getString(1), rs.getString(2), capMicros, rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getInt(7) != 0,
+              Instant.parse(rs.getString(8)), Instant.parse(rs.getString(9))));
+        }
       }
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the sessions from the ledger: " + e.getMessage(), e);

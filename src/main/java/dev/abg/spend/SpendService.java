@@ -77,18 +77,8 @@ public class SpendService {
     this.budgets = store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, configBudgets)).orElse(configBudgets);
     this.store = store;
     this.team = store.team() ? new TeamLeases(store.dataSource()) : null;
-    for (LedgerStore.StoredSession s : store.loadSessions()) {
-      SessionAccount a = new SessionAccount(s.id(), s.firstSeen());
-      a.label = s.label();
-      a.capMicros = s.capMicros();
-      a.settledMicros = s.spentMicros();
-      a.requests = s.requests();
-      a.closed = s.closed();
-      a.lastSeen = s.lastSeen();
-      accounts.put(a.id, a);
-    }
     this.metrics = new SpendMetrics(registry, this::cachedSession, this);
-    accounts.keySet().forEach(metrics::session);
+    store.sessions().forEach(this::applyStored);
     this.daily = new DailyTotal(currentDay(), store.dayTotal(currentDay()));
     this.jsonl = config.ledgerFile().map(SpendService::openJsonl);
     this.writer = new LedgerWriter(store.dataSource(), team == null ? null : team.instanceId(), rows -> jsonl.ifPresent(j -> j.append(rows)));
@@ -479,7 +469,7 @@ public class SpendService {
 
   /** Team mode, every heartbeat: the sessions and the budget defaults as the other instances left them. */
   private void refreshFromTeam() {
-    team.sessions().forEach(this::applyStored);
+    store.sessions().forEach(this::applyStored);
     store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, configBudgets)).ifPresent(stored -> {
       if (!BudgetsCodec.same(stored, budgets)) {
         budgets = stored;
@@ -489,7 +479,8 @@ public class SpendService {
     });
   }
 
-  private void applyStored(TeamLeases.StoredSession s) {
+  /** A session as stored: at start, and in team mode as the other instances left it. */
+  private void applyStored(LedgerStore.StoredSession s) {
     SessionAccount a = accounts.get(s.id());
     if (a == null) {
       SessionAccount fresh = new SessionAccount(s.id(), s.firstSeen());
@@ -585,7 +576,7 @@ public class SpendService {
     created.capMicros = capMicros;
     CompletableFuture<Long> done = new CompletableFuture<>();
     if (team != null) {
-      team.session(id).ifPresent(this::applyStored);
+      store.session(id).ifPresent(this::applyStored);
     }
     synchronized (created) {
       if (accounts.putIfAbsent(id, created) != null) {
@@ -596,7 +587,7 @@ public class SpendService {
     if (await(done) == 0) {
       // team mode: another instance created it meanwhile
       accounts.remove(id, created);
-      team.session(id).ifPresent(this::applyStored);
+      store.session(id).ifPresent(this::applyStored);
       throw exists(id);
     }
     metrics.session(id);
@@ -729,7 +720,7 @@ public class SpendService {
   /** The account of a session, in team mode as the shared database has it now; null when there is no such session. */
   private SessionAccount fresh(String id) {
     if (team != null) {
-      team.session(id).ifPresent(this::applyStored);
+      store.session(id).ifPresent(this::applyStored);
     }
     return accounts.get(id);
   }
@@ -764,7 +755,7 @@ public class SpendService {
   /** Snapshots of every session, most recently seen first (in team mode, as the shared database has them now). */
   public List<SessionView> sessions() {
     if (team != null) {
-      team.sessions().forEach(this::applyStored);
+      store.sessions().forEach(this::applyStored);
     }
     List<SessionView> out = new ArrayList<>(accounts.size());
     for (SessionAccount a : accounts.values()) {

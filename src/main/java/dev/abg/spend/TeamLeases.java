@@ -50,12 +50,7 @@ final class TeamLeases implements AutoCloseable {
 
   /** A lease taken, and the session and the day as the database has them now. */
   record Grant(long grantedMicros, long neededMicros, boolean exhausted, long leftMicros, long capMicros, boolean ownCap, long spentMicros, long leasedMicros, long mineMicros, boolean closed, String label,
-               long requests, Instant firstSeen, Instant lastSeen, long daySpentMicros, long dayLeasedMicros, boolean dayLimited) {
-  }
-
-  /** A session row as stored. */
-  record StoredSession(String id, String label, Long capMicros, long spentMicros, long leasedMicros, long requests, boolean closed,
-                       Instant firstSeen, Instant lastSeen) {
+               long requests, long daySpentMicros, long dayLeasedMicros, boolean dayLimited) {
   }
 
   TeamLeases(DataSource dataSource) {
@@ -104,45 +99,13 @@ final class TeamLeases implements AutoCloseable {
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           return new Grant(rs.getLong("granted"), rs.getLong("needed"), rs.getBoolean("exhausted"), rs.getLong("left_micros"), rs.getLong("cap_micros"), rs.getBoolean("own_cap"), rs.getLong("spent_micros"),
-              rs.getLong("leased_micros"), rs.getLong("mine_micros"), rs.getInt("closed") != 0, rs.getString("label"), rs.getLong("requests"),
-              Instant.parse(rs.getString("first_seen")), Instant.parse(rs.getString("last_seen")), rs.getLong("day_spent_micros"),
+              rs.getLong("leased_micros"), rs.getLong("mine_micros"), rs.getInt("closed") != 0, rs.getString("label"), rs.getLong("requests"), rs.getLong("day_spent_micros"),
               rs.getLong("day_leased_micros"), rs.getBoolean("day_limited"));
         }
       } catch (SQLException e) {
         throw new IllegalStateException("the team ledger did not answer: " + e.getMessage(), e);
       }
     }, calls);
-  }
-
-  /** Every session as stored (blocking). */
-  List<StoredSession> sessions() {
-    return readSessions("SELECT id, label, cap_micros, spent_micros, leased_micros, requests, closed, first_seen, last_seen FROM sessions", null);
-  }
-
-  /** One session as stored (blocking). */
-  Optional<StoredSession> session(String id) {
-    return readSessions("SELECT id, label, cap_micros, spent_micros, leased_micros, requests, closed, first_seen, last_seen FROM sessions WHERE id = ?",
-        id).stream().findFirst();
-  }
-
-  private List<StoredSession> readSessions(String sql, String id) {
-    List<StoredSession> out = new ArrayList<>();
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      if (id != null) {
-        ps.setString(1, id);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          long cap = rs.getLong(3);
-          Long capMicros = rs.wasNull() ? null : cap;
-          out.add(new StoredSession(rs.getString(1), rs.getString(2), capMicros, rs.getLong(4), rs.getLong(5), rs.getLong(6), rs.getInt(7) != 0,
-              Instant.parse(rs.getString(8)), Instant.parse(rs.getString(9))));
-        }
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException("cannot read the sessions from the team ledger: " + e.getMessage(), e);
-    }
-    return out;
   }
 
   /** The day's settled spend and what instances hold of it as leases (blocking). */
@@ -183,17 +146,23 @@ final class TeamLeases implements AutoCloseable {
         register();
         lost.run();
       }
-      try (CallableStatement reap = c.prepareCall("SELECT abg_reap_instances(?::interval)")) {
-        reap.setString(1, EXPIRY.toMillis() + " milliseconds");
-        try (ResultSet rs = reap.executeQuery()) {
-          if (rs.next() && rs.getLong(1) > 0) {
-            Log.infof("[abg] TEAM returned %s of leases held by dead instance(s) to their sessions", Money.format(rs.getLong(1), 4));
-          }
-        }
+      long returned = reapDead(c);
+      if (returned > 0) {
+        Log.infof("[abg] TEAM returned %s of leases held by dead instance(s) to their sessions", Money.format(returned, 4));
       }
       refresh.run();
     } catch (RuntimeException | SQLException e) {
       Log.warnf("[abg] TEAM heartbeat failed: %s", e.getMessage());
+    }
+  }
+
+  /** Returns the leases of the instances silent for longer than the expiry to their sessions; how much. */
+  private static long reapDead(Connection c) throws SQLException {
+    try (CallableStatement reap = c.prepareCall("SELECT abg_reap_instances(?::interval)")) {
+      reap.setString(1, EXPIRY.toMillis() + " milliseconds");
+      try (ResultSet rs = reap.executeQuery()) {
+        return rs.next() ? rs.getLong(1) : 0;
+      }
     }
   }
 
@@ -213,10 +182,7 @@ final class TeamLeases implements AutoCloseable {
         ps.setString(1, instanceId);
         ps.executeUpdate();
       }
-      try (CallableStatement reap = c.prepareCall("SELECT abg_reap_instances(?::interval)")) {
-        reap.setString(1, EXPIRY.toMillis() + " milliseconds");
-        reap.executeQuery().close();
-      }
+      reapDead(c);
     } catch (SQLException e) {
       Log.warnf("[abg] TEAM could not leave the team cleanly (its leases expire in %d s): %s", EXPIRY.toSeconds(), e.getMessage());
     }

@@ -62,10 +62,6 @@ class TeamModeTests {
     return new Admission(session, null, "claude-code", Provider.ANTHROPIC, "/v1/messages", SONNET, Instant.now(), 10_000, false, fingerprint);
   }
 
-  private static BudgetDecision decide(SpendService spend, Admission admission) {
-    return spend.admit(admission).toCompletableFuture().join();
-  }
-
   private static void settle(SpendService spend, Reservation r, long outputTokens) {
     spend.settle(r, new Outcome(SONNET, Usage.anthropic(0, 0, 0, 10_000, outputTokens), LedgerRow.UsageSource.REPORTED, 200, null, false,
         Instant.now())).toCompletableFuture().join();
@@ -79,7 +75,7 @@ class TeamModeTests {
     for (int i = 0; i < 40; i++) {
       SpendService on = i % 2 == 0 ? a.spend : b.spend;
       int n = i;
-      calls.add(() -> decide(on, admission("shared", n)));
+      calls.add(() -> SpendServiceTests.decide(on, admission("shared", n)));
     }
     int granted = 0;
     for (Future<BudgetDecision> f : pool.invokeAll(calls)) {
@@ -97,8 +93,8 @@ class TeamModeTests {
   @Test
   void shouldWriteEachRowWithTheSessionsTotalAcrossInstances() throws Exception {
     start("session_budget_usd", "1", "daily_budget_usd", "off");
-    BudgetDecision.Granted onA = assertInstanceOf(BudgetDecision.Granted.class, decide(a.spend, admission("totals", 1)));
-    BudgetDecision.Granted onB = assertInstanceOf(BudgetDecision.Granted.class, decide(b.spend, admission("totals", 2)));
+    BudgetDecision.Granted onA = assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(a.spend, admission("totals", 1)));
+    BudgetDecision.Granted onB = assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(b.spend, admission("totals", 2)));
     LedgerRow first = a.spend.settle(onA.reservation(), new Outcome(SONNET, Usage.anthropic(0, 0, 0, 10_000, 100), LedgerRow.UsageSource.REPORTED,
         200, null, false, Instant.now())).toCompletableFuture().join().orElseThrow();
     LedgerRow second = b.spend.settle(onB.reservation(), new Outcome(SONNET, Usage.anthropic(0, 0, 0, 10_000, 200), LedgerRow.UsageSource.REPORTED,
@@ -113,25 +109,25 @@ class TeamModeTests {
   @Test
   void shouldSeeARaiseMadeOnOneInstanceAtTheNextRequestOnTheOther() {
     start("session_budget_usd", "0.01", "daily_budget_usd", "off");
-    BudgetDecision.Granted first = assertInstanceOf(BudgetDecision.Granted.class, decide(a.spend, admission("raised", 1)));
+    BudgetDecision.Granted first = assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(a.spend, admission("raised", 1)));
     settle(a.spend, first.reservation(), 1_000);   // 3,000 + 15,000 µ$ > the 10,000 µ$ cap
-    BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, decide(b.spend, admission("raised", 2)));
+    BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, SpendServiceTests.decide(b.spend, admission("raised", 2)));
     assertTrue(denied.message().contains("reached its cap: $0.02 of $0.01"), denied.message());
     a.spend.raise("raised", 1_000_000);
-    assertInstanceOf(BudgetDecision.Granted.class, decide(b.spend, admission("raised", 3)), "no wait: B asks the database at admission");
+    assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(b.spend, admission("raised", 3)), "no wait: B asks the database at admission");
     assertEquals(1_010_000, b.spend.session("raised").orElseThrow().capMicros());
 
     b.spend.reset("raised");
     assertEquals(0, a.spend.session("raised").orElseThrow().spentMicros(), "a reset on B, read on A");
     a.spend.close("raised");
-    assertInstanceOf(BudgetDecision.Denied.class, decide(b.spend, admission("raised", 4)), "closed on A, refused on B");
+    assertInstanceOf(BudgetDecision.Denied.class, SpendServiceTests.decide(b.spend, admission("raised", 4)), "closed on A, refused on B");
   }
 
   @Test
   void shouldCutOffTheStreamsThatWouldPassTheCapWhicheverInstanceTheyAreOn() throws Exception {
     start("session_budget_usd", "0.05", "daily_budget_usd", "off");
-    BudgetDecision.Granted onA = assertInstanceOf(BudgetDecision.Granted.class, decide(a.spend, admission("cut", 1)));
-    BudgetDecision.Granted onB = assertInstanceOf(BudgetDecision.Granted.class, decide(b.spend, admission("cut", 2)));
+    BudgetDecision.Granted onA = assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(a.spend, admission("cut", 1)));
+    BudgetDecision.Granted onB = assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(b.spend, admission("cut", 2)));
     List<String> cuts = new CopyOnWriteArrayList<>();
     onA.reservation().onCutOff(m -> cuts.add("a: " + m));
     onB.reservation().onCutOff(m -> cuts.add("b: " + m));
@@ -168,7 +164,7 @@ class TeamModeTests {
   @Test
   void shouldHoldStreamsToTheirLeaseWhenTheDatabaseStopsAnswering() throws Exception {
     start("session_budget_usd", "5", "daily_budget_usd", "off");
-    BudgetDecision.Granted g = assertInstanceOf(BudgetDecision.Granted.class, decide(a.spend, admission("dark", 1)));
+    BudgetDecision.Granted g = assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(a.spend, admission("dark", 1)));
     List<String> cuts = new CopyOnWriteArrayList<>();
     g.reservation().onCutOff(cuts::add);
     sql("ALTER FUNCTION abg_take_lease(TEXT, TEXT, TEXT, TEXT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT) RENAME TO abg_take_lease_away");
@@ -180,13 +176,13 @@ class TeamModeTests {
       }
       assertEquals(1, cuts.size(), "a hard cap fails closed: the stream stops at the end of its lease");
       java.util.concurrent.CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(java.util.concurrent.CompletionException.class,
-          () -> decide(b.spend, admission("dark", 2)));
+          () -> SpendServiceTests.decide(b.spend, admission("dark", 2)));
       assertTrue(refused.getMessage().contains("the team ledger did not answer"), refused.getMessage());
     } finally {
       sql("ALTER FUNCTION abg_take_lease_away(TEXT, TEXT, TEXT, TEXT, BIGINT, BIGINT, BIGINT, BIGINT, BIGINT) RENAME TO abg_take_lease");
     }
     settle(a.spend, g.reservation(), 1_000);
-    assertInstanceOf(BudgetDecision.Granted.class, decide(b.spend, admission("dark", 3)), "served again once it answers");
+    assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(b.spend, admission("dark", 3)), "served again once it answers");
   }
 
   private void sql(String statement) throws Exception {
@@ -201,19 +197,19 @@ class TeamModeTests {
     int granted = 0;
     for (int i = 0; i < 10; i++) {
       SpendService on = i % 2 == 0 ? a.spend : b.spend;
-      if (decide(on, admission("day-" + i, i)) instanceof BudgetDecision.Granted) {
+      if (SpendServiceTests.decide(on, admission("day-" + i, i)) instanceof BudgetDecision.Granted) {
         granted++;
       }
     }
     assertTrue(granted <= 6 && granted >= 3, granted + " admitted at 3,000 µ$ each against a 20,000 µ$ day");
-    BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, decide(b.spend, admission("day-late", 99)));
+    BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, SpendServiceTests.decide(b.spend, admission("day-late", 99)));
     assertEquals(BudgetDecision.Reason.DAILY_CAP, denied.reason());
   }
 
   @Test
   void shouldStopCountingADeadInstancesLeasesWithinTheExpiry() throws Exception {
     start("session_budget_usd", "0.01", "daily_budget_usd", "off");
-    assertInstanceOf(BudgetDecision.Granted.class, decide(a.spend, admission("orphaned", 1)));   // creates the session
+    assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(a.spend, admission("orphaned", 1)));   // creates the session
     a.spend.reset("orphaned");
     // an instance that took the whole cap as its lease and then died (no heartbeat any more)
     try (Connection c = a.dataSource.getConnection()) {
@@ -227,10 +223,10 @@ class TeamModeTests {
       }
     }
     long died = System.nanoTime();
-    assertInstanceOf(BudgetDecision.Denied.class, decide(b.spend, admission("orphaned", 2)), "the dead instance's lease counts at first");
+    assertInstanceOf(BudgetDecision.Denied.class, SpendServiceTests.decide(b.spend, admission("orphaned", 2)), "the dead instance's lease counts at first");
     BudgetDecision later = null;
     while ((System.nanoTime() - died) / 1_000_000 < 15_000) {
-      later = decide(b.spend, admission("orphaned", 3));
+      later = SpendServiceTests.decide(b.spend, admission("orphaned", 3));
       if (later instanceof BudgetDecision.Granted g) {
         settle(b.spend, g.reservation(), 0);
         break;
