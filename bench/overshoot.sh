@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -DskipTests -DskipE2E package
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-./mvnw -q -B -o -DskipTests test-compile exec:java -Dexec.mainClass=dev.abg.bench.OvershootBench -Dexec.classpathScope=test \
+./mvnw -q -B -DskipTests test-compile exec:java -Dexec.mainClass=dev.abg.bench.OvershootBench -Dexec.classpathScope=test \
   -Dabg.jar="$PWD/target/quarkus-app/quarkus-run.jar" "$@"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
