@@ -1,22 +1,25 @@
 package dev.abg.spend;
 
-import java.util.ArrayDeque;
-
 import dev.abg.config.EnforcementSettings;
 
 /**
  * The runaway breaker: a session that spends faster than {@code max_usd_per_minute} over the last minute, or that sends
  * the very same request body more than {@code loop_max_repeats} times in a row, is blocked with its own message. Its
  * state lives in the session's account and is read and changed under the account's monitor.
+ *
+ * <p>The last minute's spend is kept in sixty one-second buckets (a ring indexed by the second), so a session's state
+ * has the same size at one request a minute and at thousands a second; "the last minute" is the current second and
+ * the 59 before it.
  */
 final class RunawayBreaker {
 
-  private static final long MINUTE_MILLIS = 60_000;
+  private static final int SECONDS = 60;
 
   /** Per-session state. */
   static final class State {
-    private final ArrayDeque<long[]> recent = new ArrayDeque<>();
-    private long recentMicros;
+    /** Spend settled in each of the last 60 seconds: slot {@code second % 60} holds that second's, if it is that second. */
+    private final long[] micros = new long[SECONDS];
+    private final long[] second = new long[SECONDS];
     private long lastFingerprint;
     private int repeats;
   }
@@ -57,16 +60,27 @@ final class RunawayBreaker {
       }
     }
     if (costMicros > 0) {
-      s.recent.addLast(new long[] {nowMillis, costMicros});
-      s.recentMicros += costMicros;
+      long now = Math.floorDiv(nowMillis, 1000);
+      int slot = (int) Math.floorMod(now, SECONDS);
+      if (s.second[slot] > now) {
+        return;   // a minute older than spend already counted: outside every window still asked about
+      }
+      if (s.second[slot] != now) {
+        s.second[slot] = now;
+        s.micros[slot] = 0;
+      }
+      s.micros[slot] += costMicros;
     }
-    spentLastMinute(s, nowMillis);
   }
 
-  private static long spentLastMinute(State s, long nowMillis) {
-    while (!s.recent.isEmpty() && s.recent.peekFirst()[0] <= nowMillis - MINUTE_MILLIS) {
-      s.recentMicros -= s.recent.removeFirst()[1];
+  static long spentLastMinute(State s, long nowMillis) {
+    long now = Math.floorDiv(nowMillis, 1000);
+    long sum = 0;
+    for (int i = 0; i < SECONDS; i++) {
+      if (s.second[i] > now - SECONDS && s.second[i] <= now) {
+        sum += s.micros[i];
+      }
     }
-    return s.recentMicros;
+    return sum;
   }
 }

@@ -120,7 +120,8 @@ public final class LedgerFixture implements AutoCloseable {
     try {
       return io.agroal.api.AgroalDataSource.from(new io.agroal.api.configuration.supplier.AgroalDataSourceConfigurationSupplier()
           .connectionPoolConfiguration(cp -> cp.minSize(0).initialSize(0).maxSize(12)
-              .connectionFactoryConfiguration(cf -> cf.jdbcUrl(url).principal(new io.agroal.api.security.NamePrincipal(Postgres.USER)))));
+              .connectionFactoryConfiguration(cf -> cf.jdbcUrl(url).trackJdbcResources(false)   // as the proxy's pools
+                  .principal(new io.agroal.api.security.NamePrincipal(Postgres.USER)))));
     } catch (SQLException e) {
       throw new IllegalStateException("cannot create the connection pool: " + e.getMessage(), e);
     }
