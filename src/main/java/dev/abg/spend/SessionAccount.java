@@ -43,11 +43,23 @@ final class SessionAccount {
   long dayCommittedMicros;
   Instant firstSeen;
   Instant lastSeen;
+  /** Team mode: admin changes of this session made here and not yet committed, and when the last one began or ended. */
+  int pendingChanges;
+  long changedAt;
 
   SessionAccount(String id, Instant firstSeen) {
     this.id = id;
     this.firstSeen = firstSeen;
     this.lastSeen = firstSeen;
+  }
+
+  /**
+   * Team mode: whether this instance changed the session (cap, label, closed, reset) after a read of the database that
+   * began at {@code readAt} of the change clock, or is changing it now: that read may predate the change, and must not
+   * undo it here.
+   */
+  boolean changedSince(long readAt) {
+    return pendingChanges > 0 || changedAt > readAt;
   }
 
   long capOr(long defaultCapMicros) {

@@ -59,6 +59,11 @@ public class SpendService {
   private volatile BudgetSettings configBudgets;
   /** Team mode's leases and heartbeat; null on one instance (SQLite). */
   private final TeamLeases team;
+  /**
+   * Team mode: orders this instance's admin changes against its reads of the database, so that a read that began before a
+   * change committed does not put the old cap, label or state back (see {@link SessionAccount#changedSince}).
+   */
+  private final java.util.concurrent.atomic.AtomicLong changeClock = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * Team mode: the least and the most lease taken beyond what the requests need now, as headroom for their streams (the
@@ -78,7 +83,7 @@ public class SpendService {
     this.store = store;
     this.team = store.team() ? new TeamLeases(store.dataSource()) : null;
     this.metrics = new SpendMetrics(registry, this::cachedSession, this);
-    store.sessions().forEach(this::applyStored);
+    store.sessions().forEach(s -> applyStored(s, 0));
     this.daily = new DailyTotal(currentDay(), store.dayTotal(currentDay()));
     this.jsonl = config.ledgerFile().map(SpendService::openJsonl);
     this.writer = new LedgerWriter(store.dataSource(), team == null ? null : team.instanceId(), rows -> jsonl.ifPresent(j -> j.append(rows)));
@@ -137,12 +142,13 @@ public class SpendService {
       // what this instance's requests of the session need: those in flight, and those being admitted (this one included)
       need = lease ? Math.max(0, account.inFlightMicros + account.admittingMicros - account.leaseMicros) : 0;
     }
+    long readAt = changeClock.get();
     return team.take(account.id, request.startedAt(), currentDay(), need, lease ? MIN_HEADROOM_MICROS : 0, lease ? MAX_HEADROOM_MICROS : 0,
         defaultCapMicros(), dailyCapMicros()).handle((grant, failure) -> {
       boolean retry;
       synchronized (account) {
         if (failure == null) {
-          applyGrant(account, grant);
+          applyGrant(account, grant, readAt);
         }
         retry = failure == null && lease && !grant.exhausted() && attempt < 3 && account.inFlightMicros + Math.max(1, minimum) > account.leaseMicros;
         if (!retry) {
@@ -375,6 +381,7 @@ public class SpendService {
 
   /** Team mode: asks the database for more of the session's cap while its streams grow; cuts them off when none is left. */
   private void grow(SessionAccount account, long need) {
+    long readAt = changeClock.get();
     team.take(account.id, clock.instant(), currentDay(), need, MIN_HEADROOM_MICROS, MAX_HEADROOM_MICROS, defaultCapMicros(), dailyCapMicros())
         .whenComplete((grant, failure) -> {
       List<Reservation> cut = List.of();
@@ -387,7 +394,7 @@ public class SpendService {
           DECISIONS.warnf("TEAM session=%s could not extend its lease: %s", account.id, failure.getMessage());
           account.exhausted = true;
         } else {
-          applyGrant(account, grant);
+          applyGrant(account, grant, readAt);
         }
         if (account.live.isEmpty()) {
           returnIdleLease(account);
@@ -410,17 +417,19 @@ public class SpendService {
   }
 
   /** Team mode: the session and the day as the database has them, and the lease it granted. Under the account's lock. */
-  private void applyGrant(SessionAccount account, TeamLeases.Grant grant) {
+  private void applyGrant(SessionAccount account, TeamLeases.Grant grant, long readAt) {
     account.leaseMicros += grant.grantedMicros();
     account.exhausted = grant.exhausted();
     account.leftMicros = grant.leftMicros();
     account.headroomMicros = Math.max(account.headroomMicros / 2, grant.grantedMicros() - grant.neededMicros());
     account.dayLimited = grant.dayLimited();
     account.dayCommittedMicros = grant.daySpentMicros() + grant.dayLeasedMicros();
-    account.capMicros = grant.ownCap() ? grant.capMicros() : null;
-    account.label = grant.label();
-    account.closed = grant.closed();
-    account.settledMicros = grant.spentMicros();
+    if (!account.changedSince(readAt)) {
+      account.capMicros = grant.ownCap() ? grant.capMicros() : null;
+      account.label = grant.label();
+      account.closed = grant.closed();
+      account.settledMicros = grant.spentMicros();
+    }
     account.othersMicros = Math.max(0, grant.leasedMicros() - grant.mineMicros());
     account.requests = Math.max(account.requests, grant.requests());
   }
@@ -469,7 +478,8 @@ public class SpendService {
 
   /** Team mode, every heartbeat: the sessions and the budget defaults as the other instances left them. */
   private void refreshFromTeam() {
-    store.sessions().forEach(this::applyStored);
+    long readAt = changeClock.get();
+    store.sessions().forEach(s -> applyStored(s, readAt));
     store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, configBudgets)).ifPresent(stored -> {
       if (!BudgetsCodec.same(stored, budgets)) {
         budgets = stored;
@@ -479,8 +489,11 @@ public class SpendService {
     });
   }
 
-  /** A session as stored: at start, and in team mode as the other instances left it. */
-  private void applyStored(LedgerStore.StoredSession s) {
+  /**
+   * A session as stored: at start, and in team mode as the other instances left it — but not what this instance changed
+   * after the read began ({@code readAt}, of the change clock): the read is older than that change.
+   */
+  private void applyStored(LedgerStore.StoredSession s, long readAt) {
     SessionAccount a = accounts.get(s.id());
     if (a == null) {
       SessionAccount fresh = new SessionAccount(s.id(), s.firstSeen());
@@ -491,10 +504,12 @@ public class SpendService {
       }
     }
     synchronized (a) {
-      a.capMicros = s.capMicros();
-      a.label = s.label();
-      a.closed = s.closed();
-      a.settledMicros = s.spentMicros();
+      if (!a.changedSince(readAt)) {
+        a.capMicros = s.capMicros();
+        a.label = s.label();
+        a.closed = s.closed();
+        a.settledMicros = s.spentMicros();
+      }
       a.othersMicros = Math.max(0, s.leasedMicros() - a.leaseMicros);
       a.requests = Math.max(a.requests, s.requests());
       a.firstSeen = s.firstSeen().isBefore(a.firstSeen) ? s.firstSeen() : a.firstSeen;
@@ -576,7 +591,8 @@ public class SpendService {
     created.capMicros = capMicros;
     CompletableFuture<Long> done = new CompletableFuture<>();
     if (team != null) {
-      store.session(id).ifPresent(this::applyStored);
+      long readAt = changeClock.get();
+      store.session(id).ifPresent(s -> applyStored(s, readAt));
     }
     synchronized (created) {
       if (accounts.putIfAbsent(id, created) != null) {
@@ -587,7 +603,8 @@ public class SpendService {
     if (await(done) == 0) {
       // team mode: another instance created it meanwhile
       accounts.remove(id, created);
-      store.session(id).ifPresent(this::applyStored);
+      long readAt = changeClock.get();
+      store.session(id).ifPresent(s -> applyStored(s, readAt));
       throw exists(id);
     }
     metrics.session(id);
@@ -704,9 +721,18 @@ public class SpendService {
         throw SessionProblem.closed(id);
       }
       Change c = mutation.apply(a);
+      a.pendingChanges++;
+      a.changedAt = changeClock.incrementAndGet();
       writer.submit(new LedgerOp.ChangeSession(id, c.change(), c.kind(), c.detail(), clock.instant(), done));
     }
-    await(done);
+    try {
+      await(done);
+    } finally {
+      synchronized (a) {
+        a.pendingChanges--;
+        a.changedAt = changeClock.incrementAndGet();
+      }
+    }
     DECISIONS.infof("ADMIN session=%s %s", id, describe(a));
     return view(a);
   }
@@ -720,7 +746,8 @@ public class SpendService {
   /** The account of a session, in team mode as the shared database has it now; null when there is no such session. */
   private SessionAccount fresh(String id) {
     if (team != null) {
-      store.session(id).ifPresent(this::applyStored);
+      long readAt = changeClock.get();
+      store.session(id).ifPresent(s -> applyStored(s, readAt));
     }
     return accounts.get(id);
   }
@@ -755,7 +782,8 @@ public class SpendService {
   /** Snapshots of every session, most recently seen first (in team mode, as the shared database has them now). */
   public List<SessionView> sessions() {
     if (team != null) {
-      store.sessions().forEach(this::applyStored);
+      long readAt = changeClock.get();
+      store.sessions().forEach(s -> applyStored(s, readAt));
     }
     List<SessionView> out = new ArrayList<>(accounts.size());
     for (SessionAccount a : accounts.values()) {

@@ -124,6 +124,42 @@ class TeamModeTests {
   }
 
   @Test
+  void shouldNotLetAReadOlderThanAnAdminChangeUndoIt() throws Exception {
+    start("session_budget_usd", "5");
+    a.spend.create("race", "old", null);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Connection holder = a.dataSource.getConnection()) {
+      // another transaction holds the session's row: the change below waits in the writer, uncommitted
+      holder.setAutoCommit(false);
+      holder.createStatement().executeQuery("SELECT id FROM sessions WHERE id = 'race' FOR UPDATE").close();
+      Future<SessionView> relabel = pool.submit(() -> a.spend.setLabel("race", "new"));
+      Future<SessionView> raise = pool.submit(() -> a.spend.raise("race", 2_000_000));
+      while (count(holder, "SELECT count(*) FROM pg_locks WHERE NOT granted") == 0) {
+        Thread.sleep(10);
+      }
+      // a read of the database meanwhile (as the heartbeat's, or an admin GET) still sees the old row
+      SessionView during = a.spend.session("race").orElseThrow();
+      assertEquals("new", during.label(), "the pending change is not undone by a read older than it");
+      holder.rollback();
+      assertEquals("new", relabel.get(10, java.util.concurrent.TimeUnit.SECONDS).label());
+      assertEquals(7_000_000, raise.get(10, java.util.concurrent.TimeUnit.SECONDS).capMicros());
+    } finally {
+      pool.shutdownNow();
+    }
+    SessionView after = a.spend.session("race").orElseThrow();
+    assertEquals("new", after.label());
+    assertEquals(7_000_000, after.capMicros());
+    assertEquals("new", b.spend.session("race").orElseThrow().label(), "and the other instance reads the change");
+  }
+
+  private static long count(Connection c, String sql) throws java.sql.SQLException {
+    try (java.sql.Statement st = c.createStatement(); java.sql.ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  @Test
   void shouldCutOffTheStreamsThatWouldPassTheCapWhicheverInstanceTheyAreOn() throws Exception {
     start("session_budget_usd", "0.05", "daily_budget_usd", "off");
     BudgetDecision.Granted onA = assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(a.spend, admission("cut", 1)));
