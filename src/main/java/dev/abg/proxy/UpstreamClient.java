@@ -93,7 +93,7 @@ class UpstreamClient {
   Future<Long> countTokens(HttpServerRequest in, Buffer messagesBody) {
     Buffer body;
     try {
-      var root = (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(messagesBody.getBytes());
+      var root = (com.fasterxml.jackson.databind.node.ObjectNode) MAPPER.readTree(RequestFacts.parser(MAPPER.getFactory(), messagesBody));
       root.retain(COUNT_FIELDS);
       body = Buffer.buffer(MAPPER.writeValueAsBytes(root));
     } catch (java.io.IOException | ClassCastException e) {
