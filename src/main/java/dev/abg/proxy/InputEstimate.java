@@ -26,14 +26,9 @@ final class InputEstimate {
   /** A 64-bit fingerprint of the body: its CRC-32C and its length. */
   static long fingerprint(Buffer body) {
     CRC32C crc = new CRC32C();
-    for (java.nio.ByteBuffer part : byteBuf(body).nioBuffers()) {   // the body's chunks as they are, not joined
+    for (java.nio.ByteBuffer part : NettyBytes.of(body).nioBuffers()) {   // the body's chunks as they are, not joined
       crc.update(part);
     }
     return (crc.getValue() << 32) ^ body.length();
-  }
-
-  @SuppressWarnings("deprecation")   // a view; deprecated in Vert.x 4.5 only because Vert.x 5 moves it to BufferInternal
-  private static io.netty.buffer.ByteBuf byteBuf(Buffer body) {
-    return body.getByteBuf();
   }
 }

@@ -196,27 +196,16 @@ class ProxyHandler {
         promise.tryFail(tooLarge());
         return;
       }
-      chunks.addComponent(true, byteBuf(chunk));
+      chunks.addComponent(true, NettyBytes.of(chunk));
     });
     in.exceptionHandler(promise::tryFail);
-    in.endHandler(v -> promise.tryComplete(wrap(chunks)));
+    in.endHandler(v -> promise.tryComplete(NettyBytes.wrap(chunks)));
     in.resume();
     return promise.future();
   }
 
   /** Past this many chunks Netty joins them into one (a copy); a 32 MB body arrives in about 500. */
   private static final int MAX_CHUNKS = 4096;
-
-  /** {@code Buffer.getByteBuf()} and {@code Buffer.buffer(ByteBuf)} are views, deprecated in Vert.x 4.5 only because Vert.x 5 moves them. */
-  @SuppressWarnings("deprecation")
-  private static io.netty.buffer.ByteBuf byteBuf(Buffer chunk) {
-    return chunk.getByteBuf();
-  }
-
-  @SuppressWarnings("deprecation")
-  private static Buffer wrap(io.netty.buffer.ByteBuf bytes) {
-    return Buffer.buffer(bytes);
-  }
 
   private ProxyFailure tooLarge() {
     return new ProxyFailure(ProxyFailure.Kind.TOO_LARGE,
