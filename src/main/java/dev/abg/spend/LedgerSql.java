@@ -23,13 +23,16 @@ final class LedgerSql implements AutoCloseable {
         upstream_status, request_id)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
-  /** A request row never waits for its session's creation to have succeeded: the session row is made if missing. */
-  private static final String ENSURE_SESSION = """
-      INSERT INTO sessions (id, first_seen, last_seen) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING""";
-
-  /** Returns the session's total with this row: in team mode other instances' rows are in it too. */
+  /**
+   * Adds a request to its session's totals and returns the session's total with it (in team mode other instances' rows
+   * are in it too). A request row never waits for its session's creation to have succeeded: the session row is made if
+   * missing — one statement, not an insert-if-missing and an update (the writer's CPU, docs/benchmarks.md item 12).
+   */
   private static final String ADD_TO_SESSION = """
-      UPDATE sessions SET spent_micros = spent_micros + ?, requests = requests + 1, last_seen = ? WHERE id = ? RETURNING spent_micros""";
+      INSERT INTO sessions (id, first_seen, last_seen, spent_micros, requests) VALUES (?, ?, ?, ?, 1)
+      ON CONFLICT (id) DO UPDATE SET spent_micros = sessions.spent_micros + excluded.spent_micros, requests = sessions.requests + 1,
+        last_seen = excluded.last_seen
+      RETURNING spent_micros""";
 
   private static final String CREATE_SESSION = """
       INSERT INTO sessions (id, label, cap_micros, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
@@ -39,7 +42,6 @@ final class LedgerSql implements AutoCloseable {
   private final Connection c;
   /** Team mode's lease and day statements; null on one instance (SQLite). */
   private final TeamSql team;
-  private PreparedStatement ensureSession;
   private PreparedStatement insertRequest;
   private PreparedStatement addToSession;
   private PreparedStatement createSession;
@@ -79,18 +81,15 @@ final class LedgerSql implements AutoCloseable {
 
   Inserted insertRequest(LedgerRow row, long leaseMicros) throws SQLException {
     if (insertRequest == null) {
-      ensureSession = c.prepareStatement(ENSURE_SESSION);
       insertRequest = c.prepareStatement(INSERT_REQUEST, LedgerWriter.RETURN_KEYS);
       addToSession = c.prepareStatement(ADD_TO_SESSION);
     }
-    ensureSession.setString(1, row.sessionId());
-    ensureSession.setString(2, row.startedAt().toString());
-    ensureSession.setString(3, row.endedAt().toString());
-    ensureSession.executeUpdate();
     // the session row first: in team mode every writer locks a session's row before anything that hangs off it
-    addToSession.setLong(1, row.costMicros());
-    addToSession.setString(2, row.endedAt().toString());
-    addToSession.setString(3, row.sessionId());
+    String ended = row.endedAt().toString();
+    addToSession.setString(1, row.sessionId());
+    addToSession.setString(2, row.startedAt().toString());
+    addToSession.setString(3, ended);
+    addToSession.setLong(4, row.costMicros());
     long sessionTotal;
     try (java.sql.ResultSet total = addToSession.executeQuery()) {
       if (!total.next()) {
@@ -104,7 +103,7 @@ final class LedgerSql implements AutoCloseable {
     PreparedStatement ps = insertRequest;
     int i = 1;
     ps.setString(i++, row.startedAt().toString());
-    ps.setString(i++, row.endedAt().toString());
+    ps.setString(i++, ended);
     ps.setString(i++, row.day().toString());
     ps.setString(i++, row.sessionId());
     ps.setString(i++, row.agentId());
@@ -211,7 +210,7 @@ final class LedgerSql implements AutoCloseable {
     if (team != null) {
       team.close();
     }
-    for (PreparedStatement ps : new PreparedStatement[] {ensureSession, insertRequest, addToSession, createSession, insertEvent}) {
+    for (PreparedStatement ps : new PreparedStatement[] {insertRequest, addToSession, createSession, insertEvent}) {
       if (ps != null) {
         try {
           ps.close();
