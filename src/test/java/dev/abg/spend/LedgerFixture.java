@@ -95,7 +95,7 @@ public final class LedgerFixture implements AutoCloseable {
     Flyway flyway;
     if (config.team().isEmpty()) {
       SQLiteDataSource sqlite = new SQLiteDataSource();
-      sqlite.setUrl("jdbc:sqlite:" + config.dbPath() + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=" + busyTimeoutMillis + "&foreign_keys=true");
+      sqlite.setUrl("jdbc:sqlite:" + config.dbPath() + "?journal_mode=WAL&synchronous=NORMAL&busy_timeout=" + busyTimeoutMillis + "&foreign_keys=true&cache_size=-256");   // as application.properties
       dataSource = sqlite;
       flyway = Flyway.configure().dataSource(dataSource).locations("filesystem:db/migration").load();
     } else {
