@@ -71,14 +71,21 @@ final class LedgerSql implements AutoCloseable {
     }
   }
 
+  /** A row as written: its id (0 when the write made none), and for a request row its session's total with it. */
+  record Inserted(long id, long sessionTotalMicros) {
+    static final Inserted NONE = new Inserted(0, 0);
+
+    static Inserted id(long id) {
+      return new Inserted(id, 0);
+    }
+  }
+
   /**
+   * Writes a request's row, its session's row first.
+   *
    * @param leaseMicros team mode: how much of this instance's lease on the session the request turns into spend (or gives
    *                    back); 0 on one instance
    */
-  /** A request row as written: its id, and its session's total with it. */
-  record Inserted(long id, long sessionTotalMicros) {
-  }
-
   Inserted insertRequest(LedgerRow row, long leaseMicros) throws SQLException {
     if (insertRequest == null) {
       insertRequest = c.prepareStatement(INSERT_REQUEST, LedgerWriter.RETURN_KEYS);

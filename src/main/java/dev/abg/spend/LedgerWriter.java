@@ -126,13 +126,11 @@ final class LedgerWriter implements AutoCloseable {
       connection.setAutoCommit(false);
       sql = new LedgerSql(connection, teamInstanceId);
     }
-    long[][] committed = commit(connection, sql, ops);
-    long[] ids = committed[0];
-    long[] totals = committed[1];
+    LedgerSql.Inserted[] written = commit(connection, sql, ops);
     List<LedgerRow> rows = new ArrayList<>();
     for (int i = 0; i < ops.size(); i++) {
       if (ops.get(i) instanceof LedgerOp.InsertRequest insert) {
-        rows.add(insert.committedRow(ids[i], totals[i]));
+        rows.add(insert.committedRow(written[i].id(), written[i].sessionTotalMicros()));
       }
     }
     try {
@@ -142,7 +140,7 @@ final class LedgerWriter implements AutoCloseable {
       Log.errorf("[abg] LEDGER the JSONL side output failed for %d row(s): %s", rows.size(), e.getMessage());
     }
     for (int i = 0; i < ops.size(); i++) {
-      ops.get(i).committed(ids[i], totals[i]);
+      ops.get(i).committed(written[i].id(), written[i].sessionTotalMicros());
     }
   }
 
@@ -155,19 +153,12 @@ final class LedgerWriter implements AutoCloseable {
     connection = null;
   }
 
-  /** @return the ids of the rows the writes made, and for request rows their session's total */
-  private long[][] commit(Connection c, LedgerSql sql, List<LedgerOp> batch) throws SQLException {
-    long[] ids = new long[batch.size()];
-    long[] totals = new long[batch.size()];
+  /** @return for each write, the id of the row it made, and for a request row its session's total */
+  private LedgerSql.Inserted[] commit(Connection c, LedgerSql sql, List<LedgerOp> batch) throws SQLException {
+    LedgerSql.Inserted[] written = new LedgerSql.Inserted[batch.size()];
     try {
       for (int i = 0; i < batch.size(); i++) {
-        if (batch.get(i) instanceof LedgerOp.InsertRequest insert) {
-          LedgerSql.Inserted row = sql.insertRequest(insert.row(), insert.leaseMicros());
-          ids[i] = row.id();
-          totals[i] = row.sessionTotalMicros();
-        } else {
-          ids[i] = apply(sql, batch.get(i));
-        }
+        written[i] = apply(sql, batch.get(i));
       }
       sql.beforeCommit();
       c.commit();
@@ -176,21 +167,23 @@ final class LedgerWriter implements AutoCloseable {
       c.rollback();
       throw e;
     }
-    return new long[][] {ids, totals};
+    return written;
   }
 
-  private static long apply(LedgerSql sql, LedgerOp op) throws SQLException {
-    if (op instanceof LedgerOp.ReturnLease lease) {
+  private static LedgerSql.Inserted apply(LedgerSql sql, LedgerOp op) throws SQLException {
+    if (op instanceof LedgerOp.InsertRequest insert) {
+      return sql.insertRequest(insert.row(), insert.leaseMicros());
+    } else if (op instanceof LedgerOp.ReturnLease lease) {
       sql.returnLease(lease.sessionId(), lease.micros());
-      return 0;
+      return LedgerSql.Inserted.NONE;
     } else if (op instanceof LedgerOp.CreateSession create) {
-      return sql.createSession(create);
+      return LedgerSql.Inserted.id(sql.createSession(create));
     } else if (op instanceof LedgerOp.ChangeSession change) {
-      return sql.changeSession(change);
+      return LedgerSql.Inserted.id(sql.changeSession(change));
     } else if (op instanceof LedgerOp.PutSetting setting) {
-      return sql.putSetting(setting);
+      return LedgerSql.Inserted.id(sql.putSetting(setting));
     } else if (op instanceof LedgerOp.AuditEvent event) {
-      return sql.insertEvent(event.at().toString(), event.sessionId(), event.kind(), event.detail());
+      return LedgerSql.Inserted.id(sql.insertEvent(event.at().toString(), event.sessionId(), event.kind(), event.detail()));
     }
     throw new IllegalArgumentException("unknown ledger write " + op);
   }

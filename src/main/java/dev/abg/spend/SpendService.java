@@ -478,8 +478,7 @@ public class SpendService {
 
   /** Team mode, every heartbeat: the sessions and the budget defaults as the other instances left them. */
   private void refreshFromTeam() {
-    long readAt = changeClock.get();
-    store.sessions().forEach(s -> applyStored(s, readAt));
+    readStored();
     store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, configBudgets)).ifPresent(stored -> {
       if (!BudgetsCodec.same(stored, budgets)) {
         budgets = stored;
@@ -487,6 +486,18 @@ public class SpendService {
             stored.dailyBudgetUsd().map(d -> Money.format(Money.micros(d), 2)).orElse("none"));
       }
     });
+  }
+
+  /** Team mode: every session as the database has it now. */
+  private void readStored() {
+    long readAt = changeClock.get();
+    store.sessions().forEach(s -> applyStored(s, readAt));
+  }
+
+  /** Team mode: one session as the database has it now (another instance may just have changed it). */
+  private void readStored(String id) {
+    long readAt = changeClock.get();
+    store.session(id).ifPresent(s -> applyStored(s, readAt));
   }
 
   /**
@@ -591,8 +602,7 @@ public class SpendService {
     created.capMicros = capMicros;
     CompletableFuture<Long> done = new CompletableFuture<>();
     if (team != null) {
-      long readAt = changeClock.get();
-      store.session(id).ifPresent(s -> applyStored(s, readAt));
+      readStored(id);
     }
     synchronized (created) {
       if (accounts.putIfAbsent(id, created) != null) {
@@ -603,8 +613,7 @@ public class SpendService {
     if (await(done) == 0) {
       // team mode: another instance created it meanwhile
       accounts.remove(id, created);
-      long readAt = changeClock.get();
-      store.session(id).ifPresent(s -> applyStored(s, readAt));
+      readStored(id);
       throw exists(id);
     }
     metrics.session(id);
@@ -746,8 +755,7 @@ public class SpendService {
   /** The account of a session, in team mode as the shared database has it now; null when there is no such session. */
   private SessionAccount fresh(String id) {
     if (team != null) {
-      long readAt = changeClock.get();
-      store.session(id).ifPresent(s -> applyStored(s, readAt));
+      readStored(id);
     }
     return accounts.get(id);
   }
@@ -782,8 +790,7 @@ public class SpendService {
   /** Snapshots of every session, most recently seen first (in team mode, as the shared database has them now). */
   public List<SessionView> sessions() {
     if (team != null) {
-      long readAt = changeClock.get();
-      store.sessions().forEach(s -> applyStored(s, readAt));
+      readStored();
     }
     List<SessionView> out = new ArrayList<>(accounts.size());
     for (SessionAccount a : accounts.values()) {

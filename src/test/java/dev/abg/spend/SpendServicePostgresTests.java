@@ -24,24 +24,19 @@ class SpendServicePostgresTests extends SpendServiceTests {
   @Override
   void shouldCutOffEveryRequestInFlightOfASessionWhenItsCapIsReached() {
     SpendService spend = start("session_budget_usd", "0.02");
-    BudgetDecision.Granted a = (BudgetDecision.Granted) decide(spend, admission("both", 1, 0));
-    BudgetDecision.Granted b = (BudgetDecision.Granted) decide(spend, admission("both", 1, 0));
-    BudgetDecision.Granted other = (BudgetDecision.Granted) decide(spend, admission("elsewhere", 1, 0));
-    java.util.List<String> cuts = new java.util.concurrent.CopyOnWriteArrayList<>();
-    a.reservation().onCutOff(m -> cuts.add("a"));
-    b.reservation().onCutOff(m -> cuts.add("b"));
-    other.reservation().onCutOff(m -> cuts.add("other"));
+    InFlight flight = InFlight.admit(spend);
+    java.util.List<String> cuts = flight.cuts();
     long inA = 0;
     for (int step = 0; step < 40 && inA < 4_000; step++) {   // a: up to 12,000 µ$, 300 µ$ an event
       inA += 100;
-      spend.meter(a.reservation(), SONNET, Usage.anthropic(inA, 0, 0, 0, 0));
+      spend.meter(flight.a(), SONNET, Usage.anthropic(inA, 0, 0, 0, 0));
       sleep(15);
     }
     org.junit.jupiter.api.Assertions.assertTrue(cuts.isEmpty(), "12,000 µ$ of a 20,000 µ$ cap: nothing is cut " + cuts);
     long inB = 0;
     for (int step = 0; step < 60 && cuts.size() < 2; step++) {   // b: until the two pass 20,000 µ$
       inB += 100;
-      spend.meter(b.reservation(), SONNET, Usage.anthropic(inB, 0, 0, 0, 0));
+      spend.meter(flight.b(), SONNET, Usage.anthropic(inB, 0, 0, 0, 0));
       sleep(15);
     }
     for (int i = 0; i < 250 && cuts.size() < 2; i++) {

@@ -286,19 +286,28 @@ class SpendServiceTests {
     assertInstanceOf(BudgetDecision.Denied.class, decide(spend, admission("soft", 1, 0)));
   }
 
+  /** Two requests in flight of session "both" and one of "elsewhere", each noting its name in {@code cuts} when cut off. */
+  record InFlight(Reservation a, Reservation b, List<String> cuts) {
+    static InFlight admit(SpendService spend) {
+      List<String> cuts = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Reservation a = ((BudgetDecision.Granted) decide(spend, admission("both", 1, 0))).reservation();
+      Reservation b = ((BudgetDecision.Granted) decide(spend, admission("both", 1, 0))).reservation();
+      Reservation other = ((BudgetDecision.Granted) decide(spend, admission("elsewhere", 1, 0))).reservation();
+      a.onCutOff(m -> cuts.add("a"));
+      b.onCutOff(m -> cuts.add("b"));
+      other.onCutOff(m -> cuts.add("other"));
+      return new InFlight(a, b, cuts);
+    }
+  }
+
   @Test
   void shouldCutOffEveryRequestInFlightOfASessionWhenItsCapIsReached() {
     SpendService spend = start("session_budget_usd", "0.02");
-    BudgetDecision.Granted a = (BudgetDecision.Granted) decide(spend, admission("both", 1, 0));
-    BudgetDecision.Granted b = (BudgetDecision.Granted) decide(spend, admission("both", 1, 0));
-    BudgetDecision.Granted other = (BudgetDecision.Granted) decide(spend, admission("elsewhere", 1, 0));
-    List<String> cuts = new java.util.concurrent.CopyOnWriteArrayList<>();
-    a.reservation().onCutOff(m -> cuts.add("a"));
-    b.reservation().onCutOff(m -> cuts.add("b"));
-    other.reservation().onCutOff(m -> cuts.add("other"));
-    spend.meter(a.reservation(), SONNET, Usage.anthropic(4000, 0, 0, 0, 0));   // 12,000 µ$
+    InFlight flight = InFlight.admit(spend);
+    List<String> cuts = flight.cuts();
+    spend.meter(flight.a(), SONNET, Usage.anthropic(4000, 0, 0, 0, 0));   // 12,000 µ$
     assertTrue(cuts.isEmpty());
-    spend.meter(b.reservation(), SONNET, Usage.anthropic(3000, 0, 0, 0, 0));   // +9,000 = 21,000 ≥ 20,000
+    spend.meter(flight.b(), SONNET, Usage.anthropic(3000, 0, 0, 0, 0));   // +9,000 = 21,000 ≥ 20,000
     // (on one instance at once; in team mode when the database has said that no more of the cap is left)
     for (int i = 0; i < 250 && cuts.size() < 2; i++) {
       sleep(20);
