@@ -21,7 +21,8 @@ final class LedgerSql implements AutoCloseable {
         price_fallback, input_tokens, output_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
         cached_input_tokens, reasoning_tokens, cost_micros, session_total_micros, action, usage_source, price_version,
         upstream_status, request_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      RETURNING id""";
 
   /**
    * Adds a request to its session's totals and returns the session's total with it (in team mode other instances' rows
@@ -37,7 +38,7 @@ final class LedgerSql implements AutoCloseable {
   private static final String CREATE_SESSION = """
       INSERT INTO sessions (id, label, cap_micros, first_seen, last_seen) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING""";
 
-  private static final String INSERT_EVENT = "INSERT INTO events (ts, session_id, kind, detail) VALUES (?, ?, ?, ?)";
+  private static final String INSERT_EVENT = "INSERT INTO events (ts, session_id, kind, detail) VALUES (?, ?, ?, ?) RETURNING id";
 
   private final Connection c;
   /** Team mode's lease and day statements; null on one instance (SQLite). */
@@ -88,7 +89,7 @@ final class LedgerSql implements AutoCloseable {
    */
   Inserted insertRequest(LedgerRow row, long leaseMicros) throws SQLException {
     if (insertRequest == null) {
-      insertRequest = c.prepareStatement(INSERT_REQUEST, LedgerWriter.RETURN_KEYS);
+      insertRequest = c.prepareStatement(INSERT_REQUEST);
       addToSession = c.prepareStatement(ADD_TO_SESSION);
     }
     // the session row first: in team mode every writer locks a session's row before anything that hangs off it
@@ -139,8 +140,7 @@ final class LedgerSql implements AutoCloseable {
       ps.setInt(i++, row.upstreamStatus());
     }
     ps.setString(i, row.requestId());
-    ps.executeUpdate();
-    return new Inserted(LedgerWriter.generatedId(ps), sessionTotal);
+    return new Inserted(returnedId(ps), sessionTotal);
   }
 
   long createSession(LedgerOp.CreateSession op) throws SQLException {
@@ -200,15 +200,28 @@ final class LedgerSql implements AutoCloseable {
 
   long insertEvent(String ts, String sessionId, String kind, String detail) throws SQLException {
     if (insertEvent == null) {
-      insertEvent = c.prepareStatement(INSERT_EVENT, LedgerWriter.RETURN_KEYS);
+      insertEvent = c.prepareStatement(INSERT_EVENT);
     }
     PreparedStatement ps = insertEvent;
     ps.setString(1, ts);
     ps.setString(2, sessionId);
     ps.setString(3, kind);
     ps.setString(4, detail);
-    ps.executeUpdate();
-    return LedgerWriter.generatedId(ps);
+    return returnedId(ps);
+  }
+
+  /**
+   * Runs an {@code INSERT … RETURNING id} and reads the id. Not the driver's generated keys: sqlite-jdbc prepares and
+   * runs a second statement ({@code SELECT last_insert_rowid()}) for them after every insert, 11% of the writer's CPU
+   * (docs/benchmarks.md item 14).
+   */
+  private static long returnedId(PreparedStatement ps) throws SQLException {
+    try (java.sql.ResultSet id = ps.executeQuery()) {
+      if (!id.next()) {
+        throw new SQLException("the insert returned no id");
+      }
+      return id.getLong(1);
+    }
   }
 
   /** Closes the prepared statements; the connection itself belongs to the writer. */

@@ -1,10 +1,7 @@
 package dev.abg.spend;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -218,15 +215,7 @@ final class LedgerWriter implements AutoCloseable {
     }
   }
 
-  static long generatedId(PreparedStatement ps) throws SQLException {
-    try (ResultSet keys = ps.getGeneratedKeys()) {
-      return keys.next() ? keys.getLong(1) : 0;
-    }
-  }
-
   static int flag(boolean b) {
     return b ? 1 : 0;
   }
-
-  static final int RETURN_KEYS = Statement.RETURN_GENERATED_KEYS;
 }

@@ -16,6 +16,12 @@ class SpendServicePostgresTests extends SpendServiceTests {
     return LedgerFixture.postgres(dir);
   }
 
+  @Override
+  String requestIndexesSql() {
+    return "SELECT string_agg(indexname, ',' ORDER BY indexname) FROM pg_indexes WHERE schemaname = current_schema()"
+        + " AND tablename = 'requests' AND indexname <> 'requests_pkey'";
+  }
+
   /**
    * In team mode a stream grows into a lease that the instance extends as it goes; near the cap (its last $0.05) the lease
    * is the boundary. So the streams here grow event by event, as streams do, instead of in the base test's two jumps.

@@ -89,6 +89,30 @@ class SpendServiceTests {
   }
 
   @Test
+  void shouldGiveEachRowTheIdItWasWrittenUnder() throws Exception {
+    SpendService spend = start();
+    // 100 × 3 + 10 × 15 = 450 µ$; 200 × 3 + 10 × 15 = 750 µ$
+    LedgerRow first = spend(spend, "ids", Usage.anthropic(100, 0, 0, 0, 10));
+    LedgerRow second = spend(spend, "ids", Usage.anthropic(200, 0, 0, 0, 10));
+    assertTrue(second.id() > first.id(), first.id() + " then " + second.id());
+    assertEquals(450, fixture.queryLong("SELECT cost_micros FROM requests WHERE id = " + first.id()));
+    assertEquals(750, fixture.queryLong("SELECT cost_micros FROM requests WHERE id = " + second.id()));
+    assertEquals(1_200, fixture.queryLong("SELECT session_total_micros FROM requests WHERE id = " + second.id()));
+  }
+
+  /** The indexes on the ledger's rows: each one is written with every request, so each must serve a query. */
+  @Test
+  void shouldIndexTheRequestRowsOnlyAsTheQueriesReadThem() throws Exception {
+    start();
+    assertEquals("requests_day,requests_fallback,requests_fallback_day,requests_session,requests_ts", fixture.queryString(requestIndexesSql()));
+  }
+
+  String requestIndexesSql() {
+    return "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'requests'"
+        + " AND name NOT LIKE 'sqlite_autoindex%' ORDER BY name)";
+  }
+
+  @Test
   void shouldPriceCacheWritesAndReadsToTheMicroDollar() {
     SpendService spend = start();
     // 120 in × 3 = 360; 30 × 3.75 (5m write) = 112.5; 10 × 6 (1h write) = 60; 1000 × 0.30 (read) = 300; 7 × 15 = 105

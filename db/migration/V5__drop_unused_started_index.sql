@@ -1,0 +1,3 @@
+-- requests_started (V1) served no query: the ledger is read by session, by day and by ended_at (requests_ts), never by
+-- started_at. Every request row paid for it with one more B-tree insert in the writer's transaction.
+DROP INDEX IF EXISTS requests_started;
