@@ -37,5 +37,7 @@ class MetricsTests {
     assertTrue(metrics.contains("abg_upstream_latency_seconds_count{provider=\"anthropic\"}"), metrics);
     assertTrue(metrics.contains("abg_today_spent_usd"), metrics);
     assertTrue(!metrics.contains("sk-ant-test-fakekey"), "no key in the metrics");
+    // no generic per-request timers on the proxy path (application.properties: their cost, docs/benchmarks.md item 14)
+    assertTrue(!metrics.contains("http_server_requests_seconds") && !metrics.contains("http_client_requests_seconds"), metrics);
   }
 }
