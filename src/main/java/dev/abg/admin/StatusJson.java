@@ -2,6 +2,7 @@ package dev.abg.admin;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -50,8 +51,10 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
     Map<String, BigDecimal> spent = new LinkedHashMap<>();
     Map<String, SessionBudgetJson> details = new LinkedHashMap<>();
     List<WarningJson> warnings = new ArrayList<>();
+    Instant dayStart = day.day().atStartOfDay(zone).toInstant();
+    Instant dayEnd = day.day().plusDays(1).atStartOfDay(zone).toInstant();
     for (SessionView s : all) {
-      if (!day.day().equals(s.lastSeen().atZone(zone).toLocalDate()) && !day.day().equals(s.firstSeen().atZone(zone).toLocalDate())) {
+      if (!within(s.lastSeen(), dayStart, dayEnd) && !within(s.firstSeen(), dayStart, dayEnd)) {
         continue;
       }
       spent.put(s.id(), Money.usd(s.spentMicros()));
@@ -85,6 +88,11 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
         day.remainingMicros().map(Money::usd).orElse(null), Money.usd(day.committedMicros() - day.settledMicros()), dailyState,
         BudgetsJson.plain(budgets.sessionBudgetUsd()), BudgetsJson.plain(budgets.warnAt()), budgets.blockOnLimit(), ENFORCEMENT, priceVersion,
         details, warnings);
+  }
+
+  /** On the day that runs from {@code start} (inclusive) to {@code end} (exclusive), in the configured zone. */
+  private static boolean within(Instant at, Instant start, Instant end) {
+    return !at.isBefore(start) && at.isBefore(end);
   }
 
   /** {@code SessionState} applied to the day: blocked at the daily cap (when blocking), warn past {@code warn_at} of it. */

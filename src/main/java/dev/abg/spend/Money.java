@@ -18,9 +18,19 @@ public final class Money {
     return usd.movePointRight(6).setScale(0, RoundingMode.UNNECESSARY).longValueExact();
   }
 
+  /**
+   * Dollars as the API writes them: exact, without trailing zeros, never in exponent form ({@code 5}, {@code 50},
+   * {@code 0.019125}). The zeros are counted off the long: {@code stripTrailingZeros} divides a BigDecimal repeatedly,
+   * five times for each session of a status answer.
+   */
   public static BigDecimal usd(long micros) {
-    BigDecimal usd = BigDecimal.valueOf(micros, 6).stripTrailingZeros();
-    return usd.scale() < 0 ? usd.setScale(0) : usd;
+    long unscaled = micros;
+    int scale = 6;
+    while (scale > 0 && unscaled % 10 == 0) {
+      unscaled /= 10;
+      scale--;
+    }
+    return BigDecimal.valueOf(unscaled, scale);
   }
 
   /** Dollars with {@code decimals} places, rounded half-up, for messages and log lines: {@code $4.12}. */
