@@ -93,9 +93,10 @@ final class LedgerSql implements AutoCloseable {
       addToSession = c.prepareStatement(ADD_TO_SESSION);
     }
     // the session row first: in team mode every writer locks a session's row before anything that hangs off it
+    String started = row.startedAt().toString();
     String ended = row.endedAt().toString();
     addToSession.setString(1, row.sessionId());
-    addToSession.setString(2, row.startedAt().toString());
+    addToSession.setString(2, started);
     addToSession.setString(3, ended);
     addToSession.setLong(4, row.costMicros());
     long sessionTotal;
@@ -110,7 +111,7 @@ final class LedgerSql implements AutoCloseable {
     }
     PreparedStatement ps = insertRequest;
     int i = 1;
-    ps.setString(i++, row.startedAt().toString());
+    ps.setString(i++, started);
     ps.setString(i++, ended);
     ps.setString(i++, row.day().toString());
     ps.setString(i++, row.sessionId());

@@ -141,7 +141,6 @@ final class SseParser implements Handler<Buffer> {
     return line.capacity() + data.capacity();
   }
 
-
   private void appendToLine(Buffer chunk, int from, int to) {
     if (from == to) {
       return;
