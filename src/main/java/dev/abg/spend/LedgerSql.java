@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The SQL of the ledger's writes, kept standard enough to run on PostgreSQL too, on the writer's one connection. The
@@ -25,14 +28,14 @@ final class LedgerSql implements AutoCloseable {
       RETURNING id""";
 
   /**
-   * Adds a request to its session's totals and returns the session's total with it (in team mode other instances' rows
+   * Adds requests to their session's totals and returns the session's total with them (in team mode other instances' rows
    * are in it too). A request row never waits for its session's creation to have succeeded: the session row is made if
    * missing — one statement, not an insert-if-missing and an update (the writer's CPU, docs/benchmarks.md item 12).
    */
   private static final String ADD_TO_SESSION = """
-      INSERT INTO sessions (id, first_seen, last_seen, spent_micros, requests) VALUES (?, ?, ?, ?, 1)
-      ON CONFLICT (id) DO UPDATE SET spent_micros = sessions.spent_micros + excluded.spent_micros, requests = sessions.requests + 1,
-        last_seen = excluded.last_seen
+      INSERT INTO sessions (id, first_seen, last_seen, spent_micros, requests) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (id) DO UPDATE SET spent_micros = sessions.spent_micros + excluded.spent_micros,
+        requests = sessions.requests + excluded.requests, last_seen = excluded.last_seen
       RETURNING spent_micros""";
 
   private static final String CREATE_SESSION = """
@@ -82,33 +85,83 @@ final class LedgerSql implements AutoCloseable {
   }
 
   /**
-   * Writes a request's row, its session's row first.
+   * Writes a run of request rows (consecutive in the group): first each session's totals, once for the whole run — one
+   * statement per session, not one per row (docs/benchmarks.md item 19) — then the rows in their order, each with its
+   * session's total as it stood after that row. Sessions are added to in the order they first appear in the run; in team
+   * mode the group is sorted by session, so that every writer locks the session rows it shares in the same order, and a
+   * session's row before anything that hangs off it.
    *
-   * @param leaseMicros team mode: how much of this instance's lease on the session the request turns into spend (or gives
-   *                    back); 0 on one instance
+   * @return for each row of the run, its id and its session's total with it
    */
-  Inserted insertRequest(LedgerRow row, long leaseMicros) throws SQLException {
+  Inserted[] insertRequests(List<LedgerOp.InsertRequest> run) throws SQLException {
     if (insertRequest == null) {
       insertRequest = c.prepareStatement(INSERT_REQUEST);
       addToSession = c.prepareStatement(ADD_TO_SESSION);
     }
-    // the session row first: in team mode every writer locks a session's row before anything that hangs off it
-    String started = row.startedAt().toString();
-    String ended = row.endedAt().toString();
-    addToSession.setString(1, row.sessionId());
-    addToSession.setString(2, started);
-    addToSession.setString(3, ended);
-    addToSession.setLong(4, row.costMicros());
-    long sessionTotal;
+    Map<String, SessionRun> sessions = new LinkedHashMap<>();
+    String[] started = new String[run.size()];
+    String[] ended = new String[run.size()];
+    for (int i = 0; i < run.size(); i++) {
+      LedgerRow row = run.get(i).row();
+      started[i] = row.startedAt().toString();
+      ended[i] = row.endedAt().toString();
+      sessions.computeIfAbsent(row.sessionId(), id -> new SessionRun()).add(row.costMicros(), started[i], ended[i]);
+    }
+    for (Map.Entry<String, SessionRun> session : sessions.entrySet()) {
+      session.getValue().totalAfter = addToSession(session.getKey(), session.getValue());
+    }
+    // each row's total: the session's total after the run, less what the session's later rows in the run added
+    long[] totals = new long[run.size()];
+    for (int i = run.size() - 1; i >= 0; i--) {
+      LedgerRow row = run.get(i).row();
+      SessionRun session = sessions.get(row.sessionId());
+      totals[i] = session.totalAfter;
+      session.totalAfter -= row.costMicros();
+    }
+    Inserted[] written = new Inserted[run.size()];
+    for (int i = 0; i < run.size(); i++) {
+      LedgerOp.InsertRequest op = run.get(i);
+      if (team != null) {
+        team.settled(op.row().sessionId(), op.row().day().toString(), op.row().costMicros(), op.leaseMicros());
+      }
+      written[i] = new Inserted(insertRow(op.row(), started[i], ended[i], totals[i]), totals[i]);
+    }
+    return written;
+  }
+
+  /** What a run adds to one session: its cost, its requests, the first row's start and the last row's end. */
+  private static final class SessionRun {
+    long costMicros;
+    int requests;
+    String firstStarted;
+    String lastEnded;
+    long totalAfter;
+
+    void add(long micros, String started, String ended) {
+      costMicros += micros;
+      requests++;
+      if (firstStarted == null) {
+        firstStarted = started;
+      }
+      lastEnded = ended;
+    }
+  }
+
+  private long addToSession(String sessionId, SessionRun run) throws SQLException {
+    addToSession.setString(1, sessionId);
+    addToSession.setString(2, run.firstStarted);
+    addToSession.setString(3, run.lastEnded);
+    addToSession.setLong(4, run.costMicros);
+    addToSession.setInt(5, run.requests);
     try (java.sql.ResultSet total = addToSession.executeQuery()) {
       if (!total.next()) {
-        throw new SQLException("no session row for " + row.sessionId());
+        throw new SQLException("no session row for " + sessionId);
       }
-      sessionTotal = total.getLong(1);
+      return total.getLong(1);
     }
-    if (team != null) {
-      team.settled(row.sessionId(), row.day().toString(), row.costMicros(), leaseMicros);
-    }
+  }
+
+  private long insertRow(LedgerRow row, String started, String ended, long sessionTotal) throws SQLException {
     PreparedStatement ps = insertRequest;
     int i = 1;
     ps.setString(i++, started);
@@ -141,7 +194,7 @@ final class LedgerSql implements AutoCloseable {
       ps.setInt(i++, row.upstreamStatus());
     }
     ps.setString(i, row.requestId());
-    return new Inserted(returnedId(ps), sessionTotal);
+    return returnedId(ps);
   }
 
   long createSession(LedgerOp.CreateSession op) throws SQLException {

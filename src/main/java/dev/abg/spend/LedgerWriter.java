@@ -154,8 +154,21 @@ final class LedgerWriter implements AutoCloseable {
   private LedgerSql.Inserted[] commit(Connection c, LedgerSql sql, List<LedgerOp> batch) throws SQLException {
     LedgerSql.Inserted[] written = new LedgerSql.Inserted[batch.size()];
     try {
-      for (int i = 0; i < batch.size(); i++) {
-        written[i] = apply(sql, batch.get(i));
+      int i = 0;
+      while (i < batch.size()) {
+        if (batch.get(i) instanceof LedgerOp.InsertRequest) {
+          // a run of request rows adds to each of its sessions once
+          List<LedgerOp.InsertRequest> run = new ArrayList<>();
+          while (i + run.size() < batch.size() && batch.get(i + run.size()) instanceof LedgerOp.InsertRequest insert) {
+            run.add(insert);
+          }
+          LedgerSql.Inserted[] rows = sql.insertRequests(run);
+          System.arraycopy(rows, 0, written, i, rows.length);
+          i += rows.length;
+        } else {
+          written[i] = apply(sql, batch.get(i));
+          i++;
+        }
       }
       sql.beforeCommit();
       c.commit();
@@ -168,9 +181,7 @@ final class LedgerWriter implements AutoCloseable {
   }
 
   private static LedgerSql.Inserted apply(LedgerSql sql, LedgerOp op) throws SQLException {
-    if (op instanceof LedgerOp.InsertRequest insert) {
-      return sql.insertRequest(insert.row(), insert.leaseMicros());
-    } else if (op instanceof LedgerOp.ReturnLease lease) {
+    if (op instanceof LedgerOp.ReturnLease lease) {
       sql.returnLease(lease.sessionId(), lease.micros());
       return LedgerSql.Inserted.NONE;
     } else if (op instanceof LedgerOp.CreateSession create) {
