@@ -6,8 +6,9 @@
 # committed to the ledger: the harness sends the same body over and over, so the loop detector is off, and the caps
 # are far above what a run spends (about $0.02 a request) so that nothing is blocked.
 # Environment: HARNESS (default ../shared/bench next to the repo), BENCH_HOME (default /tmp/abg-bench),
-# WARM_JSON (default 5000: the JIT's warm-up, the same for every column), BENCH_DOC (where the table is appended,
-# default docs/benchmarks.md; none for a trial run), and run.sh's own knobs.
+# WARM_JSON (default 5000: the JIT's warm-up, the same for every column; 60000 measures every column warm,
+# docs/benchmarks.md item 20), BENCH_DOC (where the table is appended, default docs/benchmarks.md; none for a trial run),
+# and run.sh's own knobs.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 HARNESS=${HARNESS:-$(cd "$REPO/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}
