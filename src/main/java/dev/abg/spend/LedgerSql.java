@@ -108,15 +108,15 @@ final class LedgerSql implements AutoCloseable {
       sessions.computeIfAbsent(row.sessionId(), id -> new SessionRun()).add(row.costMicros(), started[i], ended[i]);
     }
     for (Map.Entry<String, SessionRun> session : sessions.entrySet()) {
-      session.getValue().totalAfter = addToSession(session.getKey(), session.getValue());
+      session.getValue().total = addToSession(session.getKey(), session.getValue());
     }
     // each row's total: the session's total after the run, less what the session's later rows in the run added
     long[] totals = new long[run.size()];
     for (int i = run.size() - 1; i >= 0; i--) {
       LedgerRow row = run.get(i).row();
       SessionRun session = sessions.get(row.sessionId());
-      totals[i] = session.totalAfter;
-      session.totalAfter -= row.costMicros();
+      totals[i] = session.total;
+      session.total -= row.costMicros();
     }
     Inserted[] written = new Inserted[run.size()];
     for (int i = 0; i < run.size(); i++) {
@@ -135,7 +135,8 @@ final class LedgerSql implements AutoCloseable {
     int requests;
     String firstStarted;
     String lastEnded;
-    long totalAfter;
+    /** The session's total after the run, then walked back row by row to each row's own. */
+    long total;
 
     void add(long micros, String started, String ended) {
       costMicros += micros;
