@@ -5,14 +5,15 @@ import java.util.Map;
 
 import jakarta.inject.Singleton;
 
-import dev.abg.spend.LedgerQueries;
+import dev.abg.spend.ledger.LedgerQueries;
 import dev.abg.spend.Money;
+import dev.abg.spend.SessionChanges;
 import dev.abg.spend.SessionProblem;
 import dev.abg.spend.SessionView;
 import dev.abg.spend.SpendService;
 
 /**
- * The sessions of the admin API: {@link SpendService}'s changes, checked against the contract first, and its snapshots
+ * The sessions of the admin API: {@link SessionChanges}, checked against the contract first, and {@link SpendService}'s snapshots
  * completed with the ledger's counts. Blocking: called from worker threads.
  */
 @Singleton
@@ -21,20 +22,22 @@ class AdminSessions {
   private static final int ID_ATTEMPTS = 5;
 
   private final SpendService spend;
+  private final SessionChanges changes;
   private final LedgerQueries ledger;
 
-  AdminSessions(SpendService spend, LedgerQueries ledger) {
+  AdminSessions(SpendService spend, SessionChanges changes, LedgerQueries ledger) {
     this.spend = spend;
+    this.changes = changes;
     this.ledger = ledger;
   }
 
   SessionJson create(SessionCreate request) {
     if (request.id() != null) {
-      return SessionJson.of(spend.create(request.id(), request.label(), request.capMicros()), 0);
+      return SessionJson.of(changes.create(request.id(), request.label(), request.capMicros()), 0);
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        return SessionJson.of(spend.create(SessionIds.generate(), request.label(), request.capMicros()), 0);
+        return SessionJson.of(changes.create(SessionIds.generate(), request.label(), request.capMicros()), 0);
       } catch (SessionProblem e) {
         if (e.kind() != SessionProblem.Kind.EXISTS || attempt == ID_ATTEMPTS) {
           throw e;
@@ -66,24 +69,24 @@ class AdminSessions {
           + ", above the largest cap of $1000000.00; the cap is now " + Money.format(view.capMicros(), 2));
     }
     if (change.capMicros() != null) {
-      view = spend.setCap(id, change.capMicros());
+      view = changes.setCap(id, change.capMicros());
     } else if (change.raiseMicros() != null) {
-      view = spend.raise(id, change.raiseMicros());
+      view = changes.raise(id, change.raiseMicros());
     }
     if (change.labelGiven()) {
-      view = spend.setLabel(id, change.label());
+      view = changes.setLabel(id, change.label());
     }
     return json(view);
   }
 
   SessionJson reset(String id) {
     existing(id);
-    return json(spend.reset(id));
+    return json(changes.reset(id));
   }
 
   SessionJson close(String id) {
     existing(id);
-    return json(spend.close(id));
+    return json(changes.close(id));
   }
 
   /** The session, or 404. */

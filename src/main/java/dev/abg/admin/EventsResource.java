@@ -10,7 +10,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.abg.config.AbgConfig;
-import dev.abg.spend.LedgerQueries;
+import dev.abg.spend.ledger.LedgerQueries;
 
 /** {@code GET /abg/events}: the audit trail, newest first by default, filtered and cursor-paginated. */
 @Path("/abg/events")

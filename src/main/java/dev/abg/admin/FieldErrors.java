@@ -12,10 +12,6 @@ final class FieldErrors {
     errors.add(new FieldError(field, message));
   }
 
-  boolean has(String field) {
-    return errors.stream().anyMatch(e -> e.field().equals(field));
-  }
-
   /** @throws InvalidRequest when any field was found wrong */
   void throwIfAny() {
     if (!errors.isEmpty()) {

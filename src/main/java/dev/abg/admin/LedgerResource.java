@@ -17,9 +17,9 @@ import jakarta.ws.rs.core.StreamingOutput;
 import io.quarkus.logging.Log;
 
 import dev.abg.config.AbgConfig;
-import dev.abg.spend.JsonlLine;
-import dev.abg.spend.LedgerQueries;
-import dev.abg.spend.LedgerRow;
+import dev.abg.spend.ledger.JsonlLine;
+import dev.abg.spend.ledger.LedgerQueries;
+import dev.abg.spend.ledger.LedgerRow;
 
 /** {@code GET /abg/requests} (pages of ledger rows) and {@code GET /abg/export} (the ledger streamed as JSON lines). */
 @Path("/abg")

@@ -6,12 +6,12 @@ import java.time.LocalDate;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import dev.abg.spend.LedgerRow;
+import dev.abg.spend.ledger.LedgerRow;
 import dev.abg.spend.Money;
 
 /**
  * {@code LedgerRow}: a request row as {@code GET /abg/requests} lists it: the fields of the JSONL line
- * ({@link dev.abg.spend.JsonlLine}, whose {@code ts} is when the row was recorded) with the row {@code id} and the time
+ * ({@link dev.abg.spend.ledger.JsonlLine}, whose {@code ts} is when the row was recorded) with the row {@code id} and the time
  * the request started.
  */
 record LedgerRowJson(

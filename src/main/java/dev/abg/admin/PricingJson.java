@@ -9,7 +9,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-import dev.abg.spend.LedgerQueries;
+import dev.abg.spend.ledger.LedgerQueries;
 import dev.abg.spend.price.ModelPrice;
 import dev.abg.spend.price.PriceTable;
 

@@ -5,7 +5,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.abg.spend.LedgerQueries;
+import dev.abg.spend.ledger.LedgerQueries;
 import dev.abg.spend.Prices;
 
 /** {@code GET /abg/pricing}: the active price table, its version, and the unknown models seen in the ledger. */

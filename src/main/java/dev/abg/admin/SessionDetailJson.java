@@ -6,7 +6,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
-import dev.abg.spend.LedgerQueries;
+import dev.abg.spend.ledger.LedgerQueries;
 import dev.abg.spend.Money;
 import dev.abg.spend.SessionView;
 

@@ -3,15 +3,16 @@ package dev.abg.admin;
 import java.security.SecureRandom;
 import java.util.regex.Pattern;
 
+import dev.abg.spend.SessionId;
+
 /**
- * The session id rule of the contract ({@code SessionId}): 1 to 128 characters, starting with a letter or digit, then
- * letters, digits, {@code . _ : -}. The proxy applies the same rule ({@code dev.abg.proxy.SessionResolver.VALID}); the
- * spec test checks that this pattern is the contract's.
+ * The admin API's side of the session id rule ({@link SessionId}, the contract's {@code SessionId}): validation of ids in
+ * paths, queries and bodies, and new ids for sessions created without one. The spec test checks that the rule's pattern
+ * is the contract's.
  */
 final class SessionIds {
 
-  static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-  static final String RULE = "must start with a letter or digit and contain only letters, digits and . _ : - (1 to 128 characters)";
+  static final Pattern VALID = SessionId.VALID;
   private static final char[] ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789".toCharArray();
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -19,12 +20,12 @@ final class SessionIds {
   }
 
   static boolean isValid(String id) {
-    return id != null && VALID.matcher(id).matches();
+    return SessionId.isValid(id);
   }
 
   /** The message for a bad id. */
   static String invalid(String id) {
-    return RULE + "; got " + FieldErrors.shown(id);
+    return SessionId.RULE + "; got " + FieldErrors.shown(id);
   }
 
   /** Validates an id from a path or query parameter. @throws InvalidRequest naming {@code field} */

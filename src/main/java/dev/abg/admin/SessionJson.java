@@ -14,7 +14,7 @@ record SessionJson(String id, String label, BigDecimal capUsd, BigDecimal spentU
   /** @param requestsSinceReset the session's ledger rows since its last reset */
   static SessionJson of(SessionView v, long requestsSinceReset) {
     return new SessionJson(v.id(), v.label(), Money.usd(v.capMicros()), Money.usd(v.spentMicros()), Money.usd(v.remainingMicros()),
-        Money.usd(v.inFlightMicros()), v.state(), requestsSinceReset, millis(v.firstSeen()), millis(v.lastSeen()), v.closed());
+        Money.usd(v.inFlightMicros()), v.state().wireName(), requestsSinceReset, millis(v.firstSeen()), millis(v.lastSeen()), v.closed());
   }
 
   static Instant millis(Instant t) {

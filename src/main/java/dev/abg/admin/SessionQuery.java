@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 
 import dev.abg.spend.SessionView;
+import dev.abg.spend.SessionState;
 
 /**
  * The filters, sort and page of {@code GET /abg/sessions}. Sessions live in memory, so a page is cut from the sorted,
@@ -20,7 +21,7 @@ record SessionQuery(String state, Boolean closed, String sort, boolean newestFir
 
   static SessionQuery from(String state, String closed, String sort, String order, String limit, String cursor, ZoneId zone) {
     QueryParams q = new QueryParams(zone);
-    String stateFilter = q.oneOf("state", state, List.of("active", "warn", "blocked"), null);
+    String stateFilter = q.oneOf("state", state, java.util.Arrays.stream(SessionState.values()).map(SessionState::wireName).toList(), null);
     Boolean closedFilter = q.bool("closed", closed);
     String sortBy = q.oneOf("sort", sort, List.of("spend", "last_seen"), "last_seen");
     boolean newestFirst = q.newestFirst(order);
@@ -45,7 +46,7 @@ record SessionQuery(String state, Boolean closed, String sort, boolean newestFir
     Position start = after == null ? null : new Position(Long.parseLong(after.key()), after.id());
     List<SessionView> matching = new ArrayList<>();
     for (SessionView s : all) {
-      if ((state == null || state.equals(s.state())) && (closed == null || closed == s.closed())
+      if ((state == null || state.equals(s.state().wireName())) && (closed == null || closed == s.closed())
           && (start == null || order.compare(position(s), start) > 0)) {
         matching.add(s);
       }

@@ -13,9 +13,12 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import dev.abg.config.BudgetSettings;
+import dev.abg.config.EnforcementSettings;
+import dev.abg.spend.BlockMessages;
 import dev.abg.spend.DayView;
-import dev.abg.spend.LedgerQueries;
+import dev.abg.spend.ledger.LedgerQueries;
 import dev.abg.spend.Money;
+import dev.abg.spend.SessionState;
 import dev.abg.spend.SessionView;
 
 /**
@@ -30,9 +33,6 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
                   boolean blockOnLimit, String enforcement, String priceVersion, Map<String, SessionBudgetJson> sessionBudgets,
                   List<WarningJson> warnings) {
 
-  /** The proxy admits atomically and cuts streams off at the cap; there is no soft mode yet. */
-  static final String ENFORCEMENT = "hard";
-
   /** {@code SessionBudget}. */
   record SessionBudgetJson(BigDecimal capUsd, BigDecimal spentUsd, BigDecimal remainingUsd, BigDecimal inFlightUsd, String state) {
   }
@@ -46,7 +46,7 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
    * @param all       every session; those seen today (created or active on {@code day.day()} in {@code zone}) are listed
    * @param fallbacks the unknown models of today's rows
    */
-  static StatusJson of(BudgetSettings budgets, DayView day, ZoneId zone, List<SessionView> all, String priceVersion,
+  static StatusJson of(BudgetSettings budgets, EnforcementSettings.Mode enforcement, DayView day, ZoneId zone, List<SessionView> all, String priceVersion,
                        List<LedgerQueries.ModelFallback> fallbacks) {
     Map<String, BigDecimal> spent = new LinkedHashMap<>();
     Map<String, SessionBudgetJson> details = new LinkedHashMap<>();
@@ -59,25 +59,19 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
       }
       spent.put(s.id(), Money.usd(s.spentMicros()));
       details.put(s.id(), new SessionBudgetJson(Money.usd(s.capMicros()), Money.usd(s.spentMicros()), Money.usd(s.remainingMicros()),
-          Money.usd(s.inFlightMicros()), s.state()));
-      if (!s.closed() && s.state().equals("warn")) {
-        warnings.add(new WarningJson("session_warn", s.id(), null, "Budget warning: session '" + s.id() + "' " + Money.format(s.spentMicros(), 2) + "/"
-            + Money.format(s.capMicros(), 2).substring(1) + percent(s.spentMicros(), s.capMicros()) + ". Raise it: abg raise " + s.id() + " "
-            + suggestedRaise(s.capMicros())));
-      } else if (!s.closed() && s.state().equals("blocked")) {
-        warnings.add(new WarningJson("session_blocked", s.id(), null, "abg: session '" + s.id() + "' reached its cap: "
-            + Money.format(s.spentMicros() + s.inFlightMicros(), 2) + " of " + Money.format(s.capMicros(), 2) + ". Raise it: abg raise " + s.id() + " "
-            + suggestedRaise(s.capMicros())));
+          Money.usd(s.inFlightMicros()), s.state().wireName()));
+      if (!s.closed() && s.state() == SessionState.WARN) {
+        warnings.add(new WarningJson("session_warn", s.id(), null, BlockMessages.sessionWarning(s.id(), s.spentMicros(), s.capMicros())));
+      } else if (!s.closed() && s.state() == SessionState.BLOCKED) {
+        warnings.add(new WarningJson("session_blocked", s.id(), null, BlockMessages.cap(s.id(), s.spentMicros() + s.inFlightMicros(), s.capMicros())));
       }
     }
-    String dailyState = dailyState(budgets, day);
+    SessionState dailyState = dailyState(budgets, day);
     day.capMicros().ifPresent(cap -> {
-      if (dailyState.equals("blocked")) {
-        warnings.add(new WarningJson("daily_blocked", null, null, "abg: the daily budget is reached: " + Money.format(day.committedMicros(), 2) + " of "
-            + Money.format(cap, 2) + " across all sessions today. Raise daily_budget_usd with PUT /abg/budgets, or wait until tomorrow (" + zone + ")."));
-      } else if (dailyState.equals("warn")) {
-        warnings.add(new WarningJson("daily_warn", null, null, "Budget warning: daily " + Money.format(day.committedMicros(), 2) + "/"
-            + Money.format(cap, 2).substring(1) + percent(day.committedMicros(), cap) + "."));
+      if (dailyState == SessionState.BLOCKED) {
+        warnings.add(new WarningJson("daily_blocked", null, null, BlockMessages.daily(day.committedMicros(), cap, zone)));
+      } else if (dailyState == SessionState.WARN) {
+        warnings.add(new WarningJson("daily_warn", null, null, BlockMessages.dailyWarning(day.committedMicros(), cap)));
       }
     });
     for (LedgerQueries.ModelFallback f : fallbacks) {
@@ -85,8 +79,8 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
           + "; priced as " + f.pricedAs() + ". Add it to the pricing section of agentbillguard.yaml to price it exactly."));
     }
     return new StatusJson(spent, Money.usd(day.settledMicros()), day.day(), zone.getId(), day.capMicros().map(Money::usd).orElse(null),
-        day.remainingMicros().map(Money::usd).orElse(null), Money.usd(day.committedMicros() - day.settledMicros()), dailyState,
-        BudgetsJson.plain(budgets.sessionBudgetUsd()), BudgetsJson.plain(budgets.warnAt()), budgets.blockOnLimit(), ENFORCEMENT, priceVersion,
+        day.remainingMicros().map(Money::usd).orElse(null), Money.usd(day.committedMicros() - day.settledMicros()), dailyState.wireName(),
+        BudgetsJson.plain(budgets.sessionBudgetUsd()), BudgetsJson.plain(budgets.warnAt()), budgets.blockOnLimit(), enforcement.name().toLowerCase(java.util.Locale.ROOT), priceVersion,
         details, warnings);
   }
 
@@ -96,24 +90,15 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
   }
 
   /** {@code SessionState} applied to the day: blocked at the daily cap (when blocking), warn past {@code warn_at} of it. */
-  private static String dailyState(BudgetSettings budgets, DayView day) {
+  private static SessionState dailyState(BudgetSettings budgets, DayView day) {
     if (day.capMicros().isEmpty()) {
-      return "active";
+      return SessionState.ACTIVE;
     }
     long cap = day.capMicros().get();
     if (day.committedMicros() >= cap) {
-      return budgets.blockOnLimit() ? "blocked" : "warn";
+      return budgets.blockOnLimit() ? SessionState.BLOCKED : SessionState.WARN;
     }
     BigDecimal threshold = budgets.warnAt().multiply(BigDecimal.valueOf(cap)).setScale(0, RoundingMode.CEILING);
-    return BigDecimal.valueOf(day.committedMicros()).compareTo(threshold) >= 0 ? "warn" : "active";
-  }
-
-  private static String percent(long spent, long cap) {
-    return cap <= 0 ? "" : " (" + BigDecimal.valueOf(spent).multiply(BigDecimal.valueOf(100)).divide(BigDecimal.valueOf(cap), 0, RoundingMode.DOWN) + "%)";
-  }
-
-  /** The raise the block message suggests: 40 % of the cap, at least one dollar. */
-  private static long suggestedRaise(long capMicros) {
-    return Math.max(1, Math.round(capMicros * 0.4 / Money.MICROS_PER_USD));
+    return BigDecimal.valueOf(day.committedMicros()).compareTo(threshold) >= 0 ? SessionState.WARN : SessionState.ACTIVE;
   }
 }

@@ -7,7 +7,7 @@ import jakarta.ws.rs.core.MediaType;
 
 import dev.abg.config.AbgConfig;
 import dev.abg.spend.DayView;
-import dev.abg.spend.LedgerQueries;
+import dev.abg.spend.ledger.LedgerQueries;
 import dev.abg.spend.SpendService;
 
 /** {@code GET /abg/status}: the seed's shape ({@code sessions: {id: spent}}, {@code today_total_usd}) plus caps, states and warnings. */
@@ -28,6 +28,6 @@ class StatusResource {
   @GET
   public StatusJson status() {
     DayView today = spend.today();
-    return StatusJson.of(spend.budgets(), today, config.timezone(), spend.sessions(), spend.priceVersion(), ledger.fallbacksOn(today.day()));
+    return StatusJson.of(spend.budgets(), config.enforcement().mode(), today, config.timezone(), spend.sessions(), spend.priceVersion(), ledger.fallbacksOn(today.day()));
   }
 }

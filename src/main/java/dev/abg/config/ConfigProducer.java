@@ -8,6 +8,8 @@ import jakarta.inject.Singleton;
 
 import org.eclipse.microprofile.config.Config;
 
+import io.quarkus.logging.Log;
+
 /** Reads the flat keys through MicroProfile Config (the YAML file, then system properties and the environment). */
 final class ConfigProducer {
 
@@ -22,6 +24,9 @@ final class ConfigProducer {
         config.getOptionalValue(name, String.class).ifPresent(v -> pricing.put(name.substring(PRICING_PREFIX.length()), v));
       }
     }
-    return new ConfigLoader(key -> config.getOptionalValue(key, String.class)).load(pricing);
+    AbgConfig loaded = new ConfigLoader(key -> config.getOptionalValue(key, String.class)).load(pricing);
+    // the effective configuration, secrets masked, once at start (as HikariCP's logConfiguration does)
+    Log.infof("[abg] config: %s", loaded.describe());
+    return loaded;
   }
 }

@@ -1,13 +1,16 @@
 package dev.abg.config;
 
 import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Singleton;
 
-import dev.abg.spend.SpendService;
 import io.quarkus.runtime.Startup;
 import io.vertx.core.Vertx;
 
-/** Starts the {@link ConfigWatcher} on the config file, checking it every two seconds off the event loop. */
+/**
+ * Starts the {@link ConfigWatcher} on the config file, checking it every two seconds off the event loop; an edit of the
+ * budget keys is announced as a {@link BudgetsReloaded} event (the spend side observes it).
+ */
 @Startup
 @Singleton
 class ConfigReload {
@@ -17,10 +20,10 @@ class ConfigReload {
   private final Vertx vertx;
   private final long timer;
 
-  ConfigReload(Vertx vertx, AbgConfig config, SpendService spend) {
+  ConfigReload(Vertx vertx, AbgConfig config, Event<BudgetsReloaded> reloaded) {
     this.vertx = vertx;
     this.timer = ConfigWatcher.configFile().map(file -> {
-      ConfigWatcher watcher = new ConfigWatcher(file, config.budgets(), spend::applyConfigBudgets);
+      ConfigWatcher watcher = new ConfigWatcher(file, config.budgets(), budgets -> reloaded.fire(new BudgetsReloaded(budgets)));
       return vertx.setPeriodic(PERIOD_MS, id -> vertx.executeBlocking(() -> {
         watcher.check();
         return null;

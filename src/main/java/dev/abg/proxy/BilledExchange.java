@@ -5,7 +5,7 @@ import java.time.Clock;
 import dev.abg.proxy.tap.TapSnapshot;
 import dev.abg.proxy.tap.UsageTap;
 import dev.abg.proxy.tap.UsageTaps;
-import dev.abg.spend.LedgerRow;
+import dev.abg.spend.BudgetDecision;
 import dev.abg.spend.Outcome;
 import dev.abg.spend.Provider;
 import dev.abg.spend.Reservation;
@@ -24,7 +24,8 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * One admitted, billed request on its way through: sends the body upstream, streams the response back unbuffered while
  * the usage tap reads it, meters what it has consumed against the session, and settles it exactly once — on the
- * upstream's end, on an upstream failure, or when the agent goes away (then the upstream connection is closed too).
+ * upstream's end, on an upstream failure, or when the agent goes away (then the upstream connection is closed too). Every
+ * way it can end is an {@link Ending}, and {@link #finish} is the one place that settles and answers it.
  *
  * <p>The end of the response is released only after the ledger row has committed, so a client that received a complete
  * response can count on its row. A streamed response is never held back: each complete event goes out in the same turn
@@ -33,10 +34,10 @@ import io.vertx.core.http.HttpServerResponse;
  */
 final class BilledExchange {
 
+  private final ProxyCall call;
   private final HttpServerRequest in;
   private final HttpServerResponse out;
   private final Endpoint endpoint;
-  private final RequestFacts facts;
   /** The request's input tokens: counted upstream near the cap, else estimated from its size. */
   private final long inputTokens;
   private final Reservation reservation;
@@ -72,15 +73,15 @@ final class BilledExchange {
   /** The upstream is paused because the agent reads slowly: that silence is ours, not the upstream's. */
   private boolean paused;
 
-  BilledExchange(HttpServerRequest in, Endpoint endpoint, RequestFacts facts, long inputTokens, Reservation reservation, Standing standing,
-                 SpendService spend, UpstreamClient upstream, Clock clock, ProxyMetrics metrics) {
-    this.in = in;
+  BilledExchange(ProxyCall call, long inputTokens, BudgetDecision.Granted granted, SpendService spend, UpstreamClient upstream, Clock clock,
+                 ProxyMetrics metrics) {
+    this.call = call;
+    this.in = call.in();
     this.out = in.response();
-    this.endpoint = endpoint;
-    this.facts = facts;
+    this.endpoint = call.endpoint();
     this.inputTokens = inputTokens;
-    this.reservation = reservation;
-    this.standing = standing;
+    this.reservation = granted.reservation();
+    this.standing = granted.standing();
     this.spend = spend;
     this.upstream = upstream;
     this.clock = clock;
@@ -88,21 +89,21 @@ final class BilledExchange {
     this.context = Vertx.currentContext();
   }
 
-  void start(String pathAndQuery, Buffer body) {
-    out.closeHandler(v -> clientGone());
+  void start() {
+    out.closeHandler(v -> finish(new Ending.ClientGone()));
     if (out.closed()) {
       // the agent left while abg was counting tokens or waiting: buy nothing
-      clientGone();
+      finish(new Ending.ClientGone());
       return;
     }
     reservation.onCutOff(message -> {
       if (Vertx.currentContext() == context) {
-        cutOff(message);
+        finish(new Ending.CutOff(message));
       } else {
-        context.runOnContext(v -> cutOff(message));
+        context.runOnContext(v -> finish(new Ending.CutOff(message)));
       }
     });
-    upstream.open(in, endpoint.provider, pathAndQuery, true).onComplete(opened -> {
+    upstream.open(in, endpoint.provider, call.path().upstreamPathAndQuery(), true).onComplete(opened -> {
       if (opened.failed()) {
         failBeforeResponse(opened.cause());
         return;
@@ -113,7 +114,7 @@ final class BilledExchange {
         return;
       }
       sentNanos = System.nanoTime();
-      upstreamRequest.send(body).onComplete(sent -> {
+      upstreamRequest.send(call.toSend()).onComplete(sent -> {
         if (sent.failed()) {
           failBeforeResponse(sent.cause());
         } else {
@@ -148,8 +149,8 @@ final class BilledExchange {
       out.setChunked(true);
     }
     response.handler(this::onChunk);
-    response.exceptionHandler(this::onUpstreamBroke);
-    response.endHandler(v -> onUpstreamEnd());
+    response.exceptionHandler(this::upstreamBroke);
+    response.endHandler(v -> finish(new Ending.Completed()));
     lastUpstreamData = System.nanoTime();
     armIdleTimer(upstream.idleTimeout().toMillis());
   }
@@ -170,7 +171,7 @@ final class BilledExchange {
         armIdleTimer(paused ? idleMs : idleMs - silentMs);
         return;
       }
-      onUpstreamBroke(new java.util.concurrent.TimeoutException("no data for " + silentMs + " ms mid-response"));
+      upstreamBroke(new java.util.concurrent.TimeoutException("no data for " + silentMs + " ms mid-response"));
       upstreamRequest.reset();                    // after: the reset's own exception finds the exchange finishing
     });
   }
@@ -274,7 +275,7 @@ final class BilledExchange {
   /** Counts what the stream has consumed so far against the session: reported usage, else the least it can be. */
   private void meter() {
     TapSnapshot s = tap.snapshot();
-    Usage now = liveUsage(s);
+    Usage now = BilledUsage.live(s, endpoint.provider, inputTokens);
     if (!now.equals(metered)) {
       metered = now;
       spend.meter(reservation, modelOf(s), now);
@@ -282,112 +283,84 @@ final class BilledExchange {
   }
 
   /**
-   * Usage as far as the stream has shown it: the upstream's numbers when reported; output estimated from the text that
-   * passed; input, until reported (Anthropic's message_start, OpenAI's final event), at its least (all cache reads).
+   * The one place an exchange ends: it stops forwarding, stops the upstream when the ending asks for it, settles the
+   * request exactly once, and answers the agent once the row has committed. A cut-off that comes after the upstream's
+   * final usage is ignored: the answer is complete and paid for, and ends normally.
    */
-  private Usage liveUsage(TapSnapshot s) {
-    Usage u = s.usageWithEstimate();
-    if (s.inputReported() || s.usageReported()) {
-      return u;
-    }
-    return endpoint.provider == Provider.ANTHROPIC
-        ? Usage.anthropic(0, 0, 0, inputTokens, u.outputTokens())
-        : Usage.openAi(inputTokens, inputTokens, 0, u.outputTokens(), 0);
-  }
-
-  /**
-   * The session (or the day) reached its cap while this request was in flight: stop the upstream, tell the agent with
-   * the provider's mid-stream block (or the normal block when nothing was sent yet), and record what was consumed as
-   * {@code cutoff}. The agent's next request — Claude Code's non-streaming retry included — gets the normal block.
-   */
-  private void cutOff(String message) {
-    if (finishing || (tap != null && tap.snapshot().usageReported())) {
-      return; // the upstream has already reported its final usage: the answer is complete and paid for, let it end
+  private void finish(Ending ending) {
+    if (finishing || (ending instanceof Ending.CutOff && tap != null && tap.snapshot().usageReported())) {
+      return;
     }
     writeUnsent();
     finishing = true;
-    if (upstreamRequest != null) {
+    if (ending.stopsUpstream() && upstreamRequest != null) {
       upstreamRequest.reset();
     }
     if (tap != null) {
       tap.end();
     }
-    Log.debugf("cutting off a request of session %s", standing.sessionId());
-    settle(true).whenComplete((row, err) -> context.runOnContext(v -> {
-      if (out.ended() || out.closed()) {
-        return;
-      }
-      if (!out.headWritten()) {
-        held = null;
-        out.headers().clear();
-        AbgHeaders.put(out, standing);
-        ErrorResponses.send(in, endpoint.provider, ProxyFailure.budget(message));
-      } else if (eventStream) {
-        out.write(midStreamBlock(message));
-        out.end();
-      } else {
-        out.reset();
-      }
-    }));
-  }
-
-  private Buffer midStreamBlock(String message) {
-    if (endpoint.provider == Provider.ANTHROPIC) {
-      return ErrorResponses.anthropicErrorEvent("billing_error", message);
+    if (ending instanceof Ending.NoResponse none) {
+      timedOut = none.failure().kind == ProxyFailure.Kind.UPSTREAM_TIMEOUT;
     }
-    return endpoint == Endpoint.OPENAI_RESPONSES
-        ? ErrorResponses.openAiFailedEvent(tap.snapshot().responseId(), message)
-        : ErrorResponses.openAiChatErrorChunk(message);
+    Log.debugf("request of session %s ends: %s", standing.sessionId(), ending);
+    java.util.concurrent.CompletionStage<?> settled = settle(ending instanceof Ending.CutOff);
+    if (!(ending instanceof Ending.ClientGone)) {
+      settled.whenComplete((row, err) -> context.runOnContext(v -> answer(ending)));
+    }
   }
 
-  private void onUpstreamEnd() {
-    if (finishing) {
+  /** Tells the agent how its request ended, once its row has committed. */
+  private void answer(Ending ending) {
+    if (ending instanceof Ending.NoResponse none) {
+      AbgHeaders.put(out, standing);
+      ErrorResponses.send(in, endpoint.provider, none.failure());
       return;
     }
-    writeUnsent();
-    finishing = true;
-    tap.end();
-    settle(false).whenComplete((row, err) -> context.runOnContext(v -> {
+    if (out.ended() || out.closed()) {
+      return;
+    }
+    if (ending instanceof Ending.Completed) {
+      // the held chunk goes out with the end, in one write: for a JSON body head, body and end are often one packet
       Buffer rest = held;
       held = null;
-      if (out.ended() || out.closed()) {
-        return;
-      }
-      // the held chunk goes out with the end, in one write: for a JSON body head, body and end are often one packet
       if (rest != null) {
         out.end(rest);
       } else {
         out.end();
       }
-    }));
-  }
-
-  /** The upstream connection broke or went silent after the response started. */
-  private void onUpstreamBroke(Throwable cause) {
-    if (finishing) {
-      return;
-    }
-    writeUnsent();
-    finishing = true;
-    tap.end();
-    Log.debugf("upstream broke mid-response for session %s: %s", standing.sessionId(), cause.toString());
-    ProxyFailure failure = ProxyFailure.upstream(cause, upstream.base(endpoint.provider).toString());
-    settle(false).whenComplete((row, err) -> context.runOnContext(v -> {
-      if (out.ended() || out.closed()) {
-        return;
-      }
-      if (eventStream) {
-        out.write(midStreamError(failure.getMessage()));
+    } else if (ending instanceof Ending.CutOff cut) {
+      if (!out.headWritten()) {
+        held = null;
+        out.headers().clear();
+        AbgHeaders.put(out, standing);
+        ErrorResponses.send(in, endpoint.provider, ProxyFailure.budget(cut.message()));
+      } else if (eventStream) {
+        out.write(midStreamEvent("billing_error", cut.message()));
         out.end();
       } else {
         out.reset();
       }
-    }));
+    } else if (ending instanceof Ending.UpstreamBroke broke) {
+      if (eventStream) {
+        out.write(midStreamEvent("api_error", broke.failure().getMessage()));
+        out.end();
+      } else {
+        out.reset();
+      }
+    }
   }
 
-  private Buffer midStreamError(String message) {
+  /** The upstream connection broke or went silent after the response started. */
+  private void upstreamBroke(Throwable cause) {
+    if (!finishing) {
+      finish(new Ending.UpstreamBroke(ProxyFailure.upstream(cause, upstream.base(endpoint.provider).toString())));
+    }
+  }
+
+  /** The provider's mid-stream error event: Anthropic's {@code event: error} of {@code anthropicType}, OpenAI's failed response or chunk. */
+  private Buffer midStreamEvent(String anthropicType, String message) {
     if (endpoint.provider == Provider.ANTHROPIC) {
-      return ErrorResponses.anthropicErrorEvent("api_error", message);
+      return ErrorResponses.anthropicErrorEvent(anthropicType, message);
     }
     return endpoint == Endpoint.OPENAI_RESPONSES
         ? ErrorResponses.openAiFailedEvent(tap.snapshot().responseId(), message)
@@ -396,60 +369,16 @@ final class BilledExchange {
 
   /** No response arrived: the upstream could not be reached, timed out, or the agent left first. */
   private void failBeforeResponse(Throwable cause) {
-    if (finishing) {
-      return;
+    if (!finishing) {
+      finish(new Ending.NoResponse(ProxyFailure.upstream(cause, upstream.base(endpoint.provider).toString())));
     }
-    finishing = true;
-    ProxyFailure failure = ProxyFailure.upstream(cause, upstream.base(endpoint.provider).toString());
-    timedOut = failure.kind == ProxyFailure.Kind.UPSTREAM_TIMEOUT;
-    Log.debugf("no upstream response for session %s: %s", standing.sessionId(), failure.getMessage());
-    settle(false).whenComplete((row, err) -> context.runOnContext(v -> {
-      AbgHeaders.put(out, standing);
-      ErrorResponses.send(in, endpoint.provider, failure);
-    }));
-  }
-
-  /** The agent closed the connection before the response ended: stop the upstream and bill what was consumed. */
-  private void clientGone() {
-    if (finishing) {
-      return;
-    }
-    finishing = true;
-    if (upstreamRequest != null) {
-      upstreamRequest.reset();
-    }
-    if (tap != null) {
-      tap.end();
-    }
-    settle(false);
   }
 
   private java.util.concurrent.CompletionStage<?> settle(boolean cutOff) {
     cancelIdleTimer();
     TapSnapshot s = tap == null ? null : tap.snapshot();
-    Usage usage;
-    LedgerRow.UsageSource source;
-    if (s != null && s.usageReported()) {
-      usage = s.usage();
-      source = LedgerRow.UsageSource.REPORTED;
-    } else if (upstreamStatus != null && upstreamStatus >= 400) {
-      // an error answer: the upstream bills nothing for it
-      usage = s == null ? Usage.NONE : s.usage();
-      source = LedgerRow.UsageSource.REPORTED;
-    } else if (s == null) {
-      // nothing came back: a request that timed out may be running (and billed) upstream, so its input is billed as
-      // estimated (never free); one refused or reset before any answer is recorded at $0
-      boolean mayBeBilled = upstreamRequest != null && timedOut;
-      usage = mayBeBilled ? new Usage(inputTokens, 0, 0, 0, 0, 0, 0) : Usage.NONE;
-      source = mayBeBilled ? LedgerRow.UsageSource.ESTIMATED : LedgerRow.UsageSource.REPORTED;
-    } else {
-      Usage withOutput = s.usageWithEstimate();
-      usage = s.inputReported() ? withOutput : new Usage(Math.max(withOutput.inputTokens(), inputTokens), withOutput.cacheWrite5mTokens(),
-          withOutput.cacheWrite1hTokens(), withOutput.cacheReadTokens(), withOutput.cachedInputTokens(), withOutput.outputTokens(),
-          withOutput.reasoningTokens());
-      source = LedgerRow.UsageSource.ESTIMATED;
-    }
-    Outcome outcome = new Outcome(s == null ? null : modelOf(s), usage, source, upstreamStatus, requestId, cutOff, clock.instant());
+    BilledUsage.Billed billed = BilledUsage.settled(s, upstreamStatus, upstreamRequest != null && timedOut, inputTokens);
+    Outcome outcome = new Outcome(s == null ? null : modelOf(s), billed.usage(), billed.source(), upstreamStatus, requestId, cutOff, clock.instant());
     return spend.settle(reservation, outcome).whenComplete((row, err) -> {
       if (err != null) {
         Log.errorf("[abg] LEDGER the row of a %s request of session %s was not committed: %s", endpoint.provider.wireName(), standing.sessionId(),
@@ -459,7 +388,7 @@ final class BilledExchange {
   }
 
   private String modelOf(TapSnapshot s) {
-    return s.model() != null && !s.model().isBlank() ? s.model() : facts.model();
+    return s.model() != null && !s.model().isBlank() ? s.model() : call.facts().model();
   }
 
   private static String firstNonNull(String a, String b) {

@@ -1,5 +1,6 @@
 package dev.abg.proxy;
 
+import dev.abg.spend.SessionId;
 import io.vertx.core.MultiMap;
 
 /** Tells the agents apart for the ledger's {@code client} column, and reads the sub-agent id. */
@@ -23,6 +24,6 @@ final class Clients {
   /** Claude Code's {@code x-claude-code-agent-id} of a sub-agent; null for the main agent or a malformed value. */
   static String agentId(MultiMap headers) {
     String id = headers.get("x-claude-code-agent-id");
-    return id != null && SessionResolver.VALID.matcher(id).matches() ? id : null;
+    return id != null && SessionId.isValid(id) ? id : null;
   }
 }

@@ -11,6 +11,7 @@ import jakarta.inject.Singleton;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.abg.spend.SessionId;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
@@ -101,7 +102,7 @@ class CodexThreads {
           }
         }
       }
-      promise.tryComplete(SessionResolver.DEFAULT);
+      promise.tryComplete(SessionId.DEFAULT);
     });
     return promise.future();
   }

@@ -3,7 +3,7 @@ package dev.abg.proxy;
 import dev.abg.proxy.tap.TapKind;
 import dev.abg.spend.Provider;
 
-/** The routes of design.md's table: which upstream, whether billed, and which usage tap reads the response. */
+/** The routes of docs/routes.md: which upstream, whether billed, and which usage tap reads the response. */
 enum Endpoint {
   ANTHROPIC_MESSAGES(Provider.ANTHROPIC, TapKind.ANTHROPIC_MESSAGES),
   ANTHROPIC_COUNT_TOKENS(Provider.ANTHROPIC, null),

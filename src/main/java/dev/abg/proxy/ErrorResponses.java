@@ -11,7 +11,7 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * Writes the proxy's own answers in the shape each provider's clients understand (measured against the real CLIs, see
- * {@code reference/agents.md}):
+ * docs/agents.md §5–§7):
  * <ul>
  *   <li>Anthropic: {@code {"type":"error","error":{"type":T,"message":M}}}; a budget block is 402 {@code billing_error}
  *       with {@code x-should-retry: false}, which Claude Code shows verbatim and does not retry.</li>

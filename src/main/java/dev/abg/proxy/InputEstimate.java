@@ -2,6 +2,7 @@ package dev.abg.proxy;
 
 import java.util.zip.CRC32C;
 
+import dev.abg.proxy.bytes.NettyBytes;
 import io.vertx.core.buffer.Buffer;
 
 /** What a request's size says about its input before the upstream reports it, and its fingerprint for the loop detector. */

@@ -1,39 +1,48 @@
 package dev.abg.proxy;
 
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 
 import jakarta.inject.Singleton;
 
 import dev.abg.config.AbgConfig;
+import dev.abg.proxy.bytes.NettyBytes;
 import dev.abg.spend.Admission;
 import dev.abg.spend.BudgetDecision;
+import dev.abg.spend.Outcome;
 import dev.abg.spend.Provider;
 import dev.abg.spend.SpendService;
+import dev.abg.spend.Usage;
+import dev.abg.spend.UsageSource;
 import io.quarkus.logging.Log;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * Where every proxied request goes: path → route → (billed) body facts → session → admission → upstream, or a
- * provider-shaped answer when anything refuses it. Runs on the event loop and never blocks.
+ * Where every proxied request goes: path → route → (billed) body facts → attribution → admission → upstream, or a
+ * provider-shaped answer when anything refuses it. A billed request becomes a {@link ProxyCall} once its body is read;
+ * every refusal on the way is a {@link ProxyFailure}, answered in one place ({@link #refuse}). Runs on the event loop and
+ * never blocks.
  */
 @Singleton
 class ProxyHandler {
 
   private final SpendService spend;
   private final UpstreamClient upstream;
-  private final CodexThreads codexThreads;
+  private final Attribution attribution;
   private final ProxyMetrics metrics;
   private final Clock clock;
   private final long maxBodyBytes;
 
-  ProxyHandler(SpendService spend, UpstreamClient upstream, CodexThreads codexThreads, ProxyMetrics metrics, Clock clock, AbgConfig config) {
+  ProxyHandler(SpendService spend, UpstreamClient upstream, Attribution attribution, ProxyMetrics metrics, Clock clock, AbgConfig config) {
     this.metrics = metrics;
     this.spend = spend;
     this.upstream = upstream;
-    this.codexThreads = codexThreads;
+    this.attribution = attribution;
     this.clock = clock;
     this.maxBodyBytes = config.limits().maxBodyBytes();
   }
@@ -54,11 +63,9 @@ class ProxyHandler {
         return;
       }
       if (!endpoint.billed()) {
-        String session = SessionResolver.resolve(path.session(), in.headers(), null);
-        PassThrough.forward(in, endpoint, path, spend.standing(session), upstream);
+        PassThrough.forward(in, endpoint, path, spend.standing(attribution.passThroughSession(path, in.headers())), upstream);
         return;
       }
-      Provider p = provider;
       readBody(in).onComplete(read -> {
         if (read.failed()) {
           ProxyFailure failure = read.cause() instanceof ProxyFailure f ? f : ProxyFailure.badRequest("abg: the request body could not be read");
@@ -66,114 +73,94 @@ class ProxyHandler {
             // the rest of the upload is not read: say so, and end the connection once the answer is out
             in.response().putHeader("connection", "close");
           }
-          ErrorResponses.send(in, p, failure);
+          refuse(in, endpoint.provider, failure);
           return;
         }
-        try {
-          billed(in, endpoint, path, read.result());
-        } catch (ProxyFailure failure) {
-          ErrorResponses.send(in, p, failure);
-        }
+        guarded(in, endpoint.provider, () -> attribute(in, endpoint, path, read.result()));
       });
     } catch (ProxyFailure failure) {
-      ErrorResponses.send(in, provider, failure);
+      refuse(in, provider, failure);
     }
   }
 
-  private void billed(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body) {
+  private void attribute(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body) {
     RequestFacts facts = RequestFacts.parse(body);
-    String session = SessionResolver.resolve(path.session(), in.headers(), facts);
-    CodexThreads.TurnMetadata codex = SessionResolver.explicit(path.session(), in.headers()) ? null : CodexThreads.metadata(in.headers());
-    if (codex == null) {
-      admit(in, endpoint, path, body, facts, session);
-    } else if (!codex.titleRequest()) {
-      codexThreads.seen(codex.installationId(), session);
-      admit(in, endpoint, path, body, facts, session);
-    } else {
-      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-      codexThreads.titleSession(codex.installationId()).onSuccess(owner -> context.runOnContext(v -> {
-        try {
-          admit(in, endpoint, path, body, facts, owner);
-        } catch (ProxyFailure failure) {
-          ErrorResponses.send(in, endpoint.provider, failure);
-        }
-      }));
-    }
+    attribution.billed(path, in.headers(), facts)
+        .onSuccess(who -> guarded(in, endpoint.provider, () -> count(ProxyCall.of(in, endpoint, path, body, facts, who))));
   }
 
   /**
    * Near the cap, an Anthropic request's input is counted exactly first (the upstream's count_tokens is free), so that a
    * request that cannot fit is blocked before the upstream bills anything; elsewhere its size gives an estimate.
    */
-  private void admit(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body, RequestFacts facts, String session) {
-    long estimate = InputEstimate.tokens(body.length());
-    boolean nearCap = spend.nearCap(session, endpoint.provider, facts.model(), estimate * 4);
-    if (nearCap && endpoint == Endpoint.ANTHROPIC_MESSAGES) {
-      upstream.countTokens(in, body).onComplete(counted -> {
-        try {
-          if (counted.succeeded()) {
-            admitWith(in, endpoint, path, body, facts, session, counted.result(), counted.result(), true);
-          } else {
-            Log.debugf("count_tokens failed for session %s, estimating: %s", session, counted.cause().getMessage());
-            admitWith(in, endpoint, path, body, facts, session, estimate, InputEstimate.leastTokens(body.length()), false);
-          }
-        } catch (ProxyFailure failure) {
-          ErrorResponses.send(in, endpoint.provider, failure);
-        }
-      });
-    } else {
-      admitWith(in, endpoint, path, body, facts, session, estimate, InputEstimate.leastTokens(body.length()), false);
-    }
-  }
-
-  private void admitWith(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body, RequestFacts facts, String session, long inputTokens,
-                         long leastInputTokens, boolean counted) {
-    Buffer toSend = endpoint == Endpoint.OPENAI_CHAT && facts.stream() && !facts.includeUsage() ? RequestFacts.withIncludeUsage(body) : body;
-    Admission admission = new Admission(session, Clients.agentId(in.headers()), Clients.detect(in.headers()), endpoint.provider, path.apiPath(),
-        facts.model(), clock.instant(), leastInputTokens, counted, InputEstimate.fingerprint(body));
-    java.util.concurrent.CompletableFuture<BudgetDecision> decided = spend.admit(admission).toCompletableFuture();
-    if (decided.isDone()) {
-      // one instance: decided at once, on this event loop
-      proceed(in, endpoint, path, facts, inputTokens, toSend, admission, decided.join());
+  private void count(ProxyCall call) {
+    ProxyCall.Input estimated = ProxyCall.Input.estimated(call.body());
+    boolean nearCap = spend.nearCap(call.session(), call.endpoint().provider, call.facts().model(), estimated.tokens() * 4);
+    if (!nearCap || call.endpoint() != Endpoint.ANTHROPIC_MESSAGES) {
+      admit(call, estimated);
       return;
     }
-    // team mode: the shared ledger answers on its own thread; carry on on this request's event loop
-    io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
-    decided.whenComplete((decision, failure) -> context.runOnContext(v -> {
-      try {
-        if (failure != null) {
-          Log.warnf("[abg] no budget decision for session %s: %s", session, failure.getMessage());
-          ErrorResponses.send(in, endpoint.provider, ProxyFailure.ledgerUnavailable(failure));
-        } else {
-          proceed(in, endpoint, path, facts, inputTokens, toSend, admission, decision);
-        }
-      } catch (ProxyFailure e) {
-        ErrorResponses.send(in, endpoint.provider, e);
+    upstream.countTokens(call.in(), call.body()).onComplete(counted -> guarded(call.in(), call.endpoint().provider, () -> {
+      if (counted.succeeded()) {
+        admit(call, ProxyCall.Input.counted(counted.result()));
+      } else {
+        Log.debugf("count_tokens failed for session %s, estimating: %s", call.session(), counted.cause().getMessage());
+        admit(call, estimated);
       }
     }));
   }
 
-  private void proceed(HttpServerRequest in, Endpoint endpoint, ProxyPath path, RequestFacts facts, long inputTokens, Buffer toSend,
-                       Admission admission, BudgetDecision decision) {
+  private void admit(ProxyCall call, ProxyCall.Input input) {
+    Admission admission = call.admission(input, clock.instant());
+    CompletableFuture<BudgetDecision> decided = spend.admit(admission).toCompletableFuture();
+    if (decided.isDone() && !decided.isCompletedExceptionally()) {
+      // one instance: decided at once, on this event loop
+      proceed(call, input, admission, decided.join());
+      return;
+    }
+    // team mode: the shared ledger answers on its own thread; carry on on this request's event loop
+    Context context = Vertx.currentContext();
+    decided.whenComplete((decision, failure) -> context.runOnContext(v -> guarded(call.in(), call.endpoint().provider, () -> {
+      if (failure != null) {
+        Log.warnf("[abg] no budget decision for session %s: %s", call.session(), failure.getMessage());
+        throw ProxyFailure.ledgerUnavailable(failure);
+      }
+      proceed(call, input, admission, decision);
+    })));
+  }
+
+  private void proceed(ProxyCall call, ProxyCall.Input input, Admission admission, BudgetDecision decision) {
     if (decision instanceof BudgetDecision.Denied denied) {
       // like every answer, the block is sent once its ledger row has committed
-      io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+      Context context = Vertx.currentContext();
       spend.recordBlock(admission, denied).whenComplete((row, err) -> context.runOnContext(v -> {
-        AbgHeaders.put(in.response(), denied.standing());
-        ErrorResponses.send(in, endpoint.provider, ProxyFailure.budget(denied.message()));
+        AbgHeaders.put(call.in().response(), denied.standing());
+        refuse(call.in(), call.endpoint().provider, ProxyFailure.budget(denied.message()));
       }));
       return;
     }
     BudgetDecision.Granted granted = (BudgetDecision.Granted) decision;
     try {
-      new BilledExchange(in, endpoint, facts, inputTokens, granted.reservation(), granted.standing(), spend, upstream, clock, metrics)
-          .start(path.upstreamPathAndQuery(), toSend);
+      new BilledExchange(call, input.tokens(), granted, spend, upstream, clock, metrics).start();
     } catch (RuntimeException e) {
       // nothing was sent: release the reservation so that it cannot block the session
-      spend.settle(granted.reservation(), new dev.abg.spend.Outcome(facts.model(), dev.abg.spend.Usage.NONE, dev.abg.spend.LedgerRow.UsageSource.REPORTED,
-          null, null, false, clock.instant()));
+      spend.settle(granted.reservation(), new Outcome(call.facts().model(), Usage.NONE, UsageSource.REPORTED, null, null, false, clock.instant()));
       throw e;
     }
+  }
+
+  /** Runs a step of a request; a refusal it throws is answered in the provider's shape. */
+  private static void guarded(HttpServerRequest in, Provider provider, Runnable step) {
+    try {
+      step.run();
+    } catch (ProxyFailure failure) {
+      refuse(in, provider, failure);
+    }
+  }
+
+  /** The one place a refused request is answered: the provider's error shape and the status the failure carries. */
+  private static void refuse(HttpServerRequest in, Provider provider, ProxyFailure failure) {
+    ErrorResponses.send(in, provider, failure);
   }
 
   /** Reads a billed request's body, refusing more than {@code max_body_mb} with 413 before buffering it. */
@@ -186,7 +173,7 @@ class ProxyHandler {
       return promise.future();
     }
     // the chunks as Vert.x hands them over (its own copies, ours to keep), joined without copying them again: a copy of
-    // each body into one buffer was a fifth of the proxy's allocation (docs/benchmarks.md)
+    // each body into one buffer was a fifth of the proxy's allocation (docs/benchmarks/profiles.md item 11)
     io.netty.buffer.CompositeByteBuf chunks = io.netty.buffer.Unpooled.compositeBuffer(MAX_CHUNKS);
     in.handler(chunk -> {
       if (promise.future().isComplete()) {

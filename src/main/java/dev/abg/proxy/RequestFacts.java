@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.abg.proxy.bytes.NettyBytes;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -134,7 +135,7 @@ record RequestFacts(String model, boolean stream, long maxOutputTokens, boolean 
 
   /**
    * A parser over the body's own bytes: a copy of a 24 KB body for each request was 17% of the proxy's allocation (the
-   * allocation profile in docs/benchmarks.md).
+   * allocation profile, docs/benchmarks/profiles.md item 11).
    */
   static JsonParser parser(JsonFactory factory, Buffer body) throws IOException {
     io.netty.buffer.ByteBuf bytes = NettyBytes.of(body);

@@ -1,21 +1,17 @@
 package dev.abg.proxy;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
+import dev.abg.spend.SessionId;
 import io.vertx.core.MultiMap;
 
 /**
- * Finds the session a request belongs to, in design.md's order: the {@code /s/{session}} path prefix; the
+ * Finds the session a request belongs to, in the README's order ("Sessions"): the {@code /s/{session}} path prefix; the
  * {@code x-abg-session-id} header; the agent's own session id ({@code X-Claude-Code-Session-Id} from Claude Code, then
  * Claude Code's {@code metadata.user_id} session, then Codex's {@code session-id} header and {@code prompt_cache_key});
  * else {@code default}. Ids are validated; a bad or conflicting one is refused with a clear message.
  */
 final class SessionResolver {
-
-  /** The session id rule, also stated in the admin API's contract. */
-  static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-  static final String DEFAULT = "default";
 
   private SessionResolver() {
   }
@@ -40,10 +36,10 @@ final class SessionResolver {
     if (codex != null) {
       return validated(codex, "the session-id header");
     }
-    if (facts != null && facts.promptCacheKey() != null && VALID.matcher(facts.promptCacheKey()).matches()) {
+    if (facts != null && facts.promptCacheKey() != null && SessionId.isValid(facts.promptCacheKey())) {
       return facts.promptCacheKey();
     }
-    return DEFAULT;
+    return SessionId.DEFAULT;
   }
 
   /** The session is named explicitly (path prefix or {@code x-abg-session-id}), not taken from the agent's own id. */
@@ -52,9 +48,8 @@ final class SessionResolver {
   }
 
   static String validated(String id, String source) {
-    if (!VALID.matcher(id).matches()) {
-      throw ProxyFailure.badRequest("abg: invalid session id '" + Texts.clip(id, 40) + "' in " + source
-          + ": use 1 to 128 characters, letters, digits and . _ : - , starting with a letter or digit");
+    if (!SessionId.isValid(id)) {
+      throw ProxyFailure.badRequest("abg: invalid session id '" + Texts.clip(id, 40) + "' in " + source + ": a session id " + SessionId.RULE);
     }
     return id;
   }

@@ -38,6 +38,17 @@ public final class Money {
     return "$" + BigDecimal.valueOf(micros, 6).setScale(decimals, RoundingMode.HALF_UP).toPlainString();
   }
 
+  /**
+   * The percent of a cap that {@code spentMicros} is, rounded down (82.5 % is 82): a cap never shows as reached before it
+   * is. The one rule for every percent abg prints, the CLI's included (it floors the same way).
+   */
+  public static long percentOf(long spentMicros, long capMicros) {
+    if (capMicros <= 0) {
+      return 0;
+    }
+    return BigDecimal.valueOf(spentMicros).multiply(BigDecimal.valueOf(100)).divide(BigDecimal.valueOf(capMicros), 0, RoundingMode.DOWN).longValue();
+  }
+
   /** A JSON-friendly decimal string with up to six places and no trailing zeros: {@code 0.019125}. */
   public static String plain(long micros) {
     return usd(micros).toPlainString();

@@ -12,6 +12,6 @@ import java.time.Instant;
  * @param requestId      the upstream's request id, when it sent one
  * @param cutOff         the proxy ended the stream because the cap was reached
  */
-public record Outcome(String model, Usage usage, LedgerRow.UsageSource usageSource, Integer upstreamStatus, String requestId, boolean cutOff,
+public record Outcome(String model, Usage usage, UsageSource usageSource, Integer upstreamStatus, String requestId, boolean cutOff,
                       Instant endedAt) {
 }

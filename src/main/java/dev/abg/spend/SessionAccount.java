@@ -22,25 +22,10 @@ final class SessionAccount {
   final RunawayBreaker.State breaker = new RunawayBreaker.State();
   long requests;
   boolean closed;
-  /** Team mode: the part of the session's cap this instance holds as a lease for its requests in flight here. */
-  long leaseMicros;
   /** Team mode: what the other instances hold of the session's cap, as last read from the database. */
   long othersMicros;
-  /** Team mode: a request for more lease is on its way. */
-  boolean growing;
-  /** Team mode: the last lease request got less than it asked: the cap (or the day's budget) is used up, as last read. */
-  boolean exhausted;
-  /** Team mode: what was left of the cap (and the day's budget) beyond all leases at the last lease request. */
-  long leftMicros;
-  /** Team mode: the headroom of the last lease (what was granted beyond the need), halved at each grant that gave less. */
-  long headroomMicros;
-  /** Team mode: requests waiting for the database's answer at admission, and what they will reserve. */
-  int admitting;
-  long admittingMicros;
-  /** Team mode: the last lease request was short because of the daily budget. */
-  boolean dayLimited;
-  /** Team mode: the day's spend and leases across instances, as the last lease request read them. */
-  long dayCommittedMicros;
+  /** Team mode: this instance's lease on the session ({@link TeamSharing}); null on one instance. */
+  Lease lease;
   Instant firstSeen;
   Instant lastSeen;
   /** Team mode: admin changes of this session made here and not yet committed, and when the last one began or ended. */
@@ -69,5 +54,10 @@ final class SessionAccount {
   /** Settled plus in flight (here, and in team mode on the other instances): what counts against the cap right now. */
   long committedMicros() {
     return settledMicros + inFlightMicros + othersMicros;
+  }
+
+  /** What this instance holds as a lease on the session (0 on one instance). */
+  long leaseMicros() {
+    return lease == null ? 0 : lease.micros;
   }
 }

@@ -11,7 +11,7 @@ import java.time.Instant;
  * @param state          active, warn or blocked
  */
 public record SessionView(String id, String label, long capMicros, boolean capIsDefault, long spentMicros, long inFlightMicros, int inFlightRequests,
-                          String state, long requests, boolean closed, Instant firstSeen, Instant lastSeen) {
+                          SessionState state, long requests, boolean closed, Instant firstSeen, Instant lastSeen) {
 
   public long remainingMicros() {
     return Math.max(0, capMicros - spentMicros - inFlightMicros);

@@ -2,8 +2,10 @@ package dev.abg.spend;
 
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
+import dev.abg.spend.ledger.LedgerRow;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -17,12 +19,12 @@ final class SpendMetrics {
   private final MeterRegistry registry;
   private final Function<String, Optional<SessionView>> sessions;
 
-  SpendMetrics(MeterRegistry registry, Function<String, Optional<SessionView>> sessions, SpendService spend) {
+  SpendMetrics(MeterRegistry registry, Function<String, Optional<SessionView>> sessions, Supplier<DayView> today) {
     this.registry = registry;
     this.sessions = sessions;
-    Gauge.builder("abg_today_spent_usd", spend, s -> usd(s.today().committedMicros())).description("Spend across all sessions today")
+    Gauge.builder("abg_today_spent_usd", () -> usd(today.get().committedMicros())).description("Spend across all sessions today")
         .register(registry);
-    Gauge.builder("abg_today_remaining_usd", spend, s -> s.today().remainingMicros().map(SpendMetrics::usd).orElse(Double.NaN))
+    Gauge.builder("abg_today_remaining_usd", () -> today.get().remainingMicros().map(SpendMetrics::usd).orElse(Double.NaN))
         .description("What is left of the daily budget (NaN: no daily budget)").register(registry);
   }
 

@@ -25,7 +25,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.abg.spend.LedgerStore;
+import dev.abg.spend.ledger.LedgerStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 

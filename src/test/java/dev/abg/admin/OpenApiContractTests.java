@@ -26,7 +26,7 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.atlassian.oai.validator.restassured.OpenApiValidationFilter;
 import com.atlassian.oai.validator.schema.SchemaValidator;
 
-import dev.abg.spend.LedgerStore;
+import dev.abg.spend.ledger.LedgerStore;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;

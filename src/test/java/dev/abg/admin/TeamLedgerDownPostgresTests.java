@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.abg.spend.LedgerStore;
+import dev.abg.spend.ledger.LedgerStore;
 import dev.abg.testing.RequiresPostgres;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

@@ -24,13 +24,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.abg.spend.Admission;
 import dev.abg.spend.BudgetDecision;
 import dev.abg.spend.LedgerFixture;
-import dev.abg.spend.LedgerRow;
+import dev.abg.spend.ledger.LedgerRow;
 import dev.abg.spend.Outcome;
 import dev.abg.spend.Provider;
 import dev.abg.spend.SpendService;
 import dev.abg.spend.Usage;
 import dev.abg.testing.AbgProcess;
 import dev.abg.testing.Postgres;
+import dev.abg.spend.UsageSource;
 
 /**
  * The ledger benchmark (run by {@code bench/ledger.sh}; not a test). Two parts:
@@ -217,7 +218,7 @@ public final class LedgerBench {
       decision = spend.admit(a).toCompletableFuture().join();
     }
     BudgetDecision.Granted granted = (BudgetDecision.Granted) decision;
-    spend.settle(granted.reservation(), new Outcome(MODEL, USAGE, LedgerRow.UsageSource.REPORTED, 200, "req_" + fingerprint, false, Instant.now()))
+    spend.settle(granted.reservation(), new Outcome(MODEL, USAGE, UsageSource.REPORTED, 200, "req_" + fingerprint, false, Instant.now()))
         .toCompletableFuture().join();
     return denied;
   }

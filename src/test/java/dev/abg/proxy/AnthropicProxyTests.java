@@ -178,10 +178,10 @@ class AnthropicProxyTests extends ProxyTestBase {
   @Test
   void shouldBlockAtTheCapWith402AndNotCallTheUpstream() {
     String session = session();
-    spend.create(session, "cap test", 1_000L);
+    spend.changes().create(session, "cap test", 1_000L);
     HttpResponse<String> first = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
     assertEquals(200, first.statusCode());
-    spend.setCap(session, 500L);                          // 878 µ$ spent: now past the cap
+    spend.changes().setCap(session, 500L);                          // 878 µ$ spent: now past the cap
     HttpResponse<String> blocked = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
     assertEquals(402, blocked.statusCode());
     String message = "abg: session '" + session + "' reached its cap: $0.00 of $0.00. Raise it: abg raise " + session + " 1";
@@ -199,10 +199,10 @@ class AnthropicProxyTests extends ProxyTestBase {
   @Test
   void shouldNeverBlockInWarnOnlyModeButWarnInAHeader() {
     String session = session();
-    spend.create(session, null, 1_000L);
+    spend.changes().create(session, null, 1_000L);
     BudgetSettings before = spend.budgets();
     try {
-      spend.putBudgets(new BudgetSettings(before.sessionBudgetUsd(), before.dailyBudgetUsd(), before.warnAt(), false));
+      spend.changes().putBudgets(new BudgetSettings(before.sessionBudgetUsd(), before.dailyBudgetUsd(), before.warnAt(), false));
       for (int i = 0; i < 3; i++) {
         HttpResponse<String> r = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
         assertEquals(200, r.statusCode());
@@ -212,7 +212,7 @@ class AnthropicProxyTests extends ProxyTestBase {
       }
       assertEquals(List.of("warn", "warn", "warn"), ledger.rows(session).stream().map(r -> r.get("action")).toList());
     } finally {
-      spend.putBudgets(before);
+      spend.changes().putBudgets(before);
     }
   }
 
@@ -224,13 +224,13 @@ class AnthropicProxyTests extends ProxyTestBase {
     try {
       ProxyClient.send(ProxyClient.post("/v1/messages", claude(a), ProxyClient.messages("claude-sonnet-4-6", true)));
       BigDecimal today = BigDecimal.valueOf(spend.today().settledMicros(), 6);
-      spend.putBudgets(new BudgetSettings(before.sessionBudgetUsd(), Optional.of(today), before.warnAt(), true));
+      spend.changes().putBudgets(new BudgetSettings(before.sessionBudgetUsd(), Optional.of(today), before.warnAt(), true));
       HttpResponse<String> blocked = ProxyClient.send(ProxyClient.post("/v1/messages", claude(b), ProxyClient.messages("claude-sonnet-4-6", true)));
       assertEquals(402, blocked.statusCode());
       assertTrue(blocked.body().contains("the daily budget is reached"), blocked.body());
       assertEquals("block", ledger.lastRow(b).get("action"));
     } finally {
-      spend.putBudgets(before);
+      spend.changes().putBudgets(before);
     }
   }
 

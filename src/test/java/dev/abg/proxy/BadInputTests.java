@@ -99,7 +99,7 @@ class BadInputTests {
         HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages", headers, ProxyClient.messages("claude-sonnet-4-6", false)));
         assertEquals(400, response.statusCode(), header + ": " + id);
         assertTrue(response.body().contains("abg: invalid session id"), response.body());
-        assertTrue(response.body().contains("use 1 to 128 characters, letters, digits and . _ : -"), response.body());
+        assertTrue(response.body().contains("a session id must start with a letter or digit and contain only letters, digits and . _ : - (1 to 128 characters)"), response.body());
       }
     }
     // the longest allowed id passes

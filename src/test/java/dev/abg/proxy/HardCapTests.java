@@ -50,7 +50,7 @@ class HardCapTests extends ProxyTestBase {
   @Test
   void shouldCutAStreamOffAtTheCapAndBlockTheNonStreamingRetry() {
     String session = "cut-" + UUID.randomUUID();
-    spend.create(session, null, 10_000L);                 // $0.01
+    spend.changes().create(session, null, 10_000L);                 // $0.01
     // claude-opus-4-8: 1,000 input × $5 = 5,000 µ$, then 10 tokens × $25 = 250 µ$ per event: the cap falls on the 20th event
     longAnswer(1_000, 100, 10);
     HttpResponse<String> stream = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
@@ -77,7 +77,7 @@ class HardCapTests extends ProxyTestBase {
   @Test
   void shouldCutAResponsesStreamOffWithResponseFailedAndBlockCodexsNextRequest() {
     String session = "codex-cut-" + UUID.randomUUID();
-    spend.create(session, null, 10_000L);
+    spend.changes().create(session, null, 10_000L);
     String[] deltas = new String[100];
     java.util.Arrays.fill(deltas, DELTA);
     // gpt-5.5: 10 output tokens × $30 = 300 µ$ an event; the input is reported only at the end, so it counts at its least until then
@@ -102,7 +102,7 @@ class HardCapTests extends ProxyTestBase {
   void shouldHoldTheCapUnderEightParallelStreams() throws Exception {
     String session = "parallel-" + UUID.randomUUID();
     long cap = 50_000L;                                    // $0.05
-    spend.create(session, null, cap);
+    spend.changes().create(session, null, cap);
     longAnswer(1_000, 400, 5);
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
@@ -138,7 +138,7 @@ class HardCapTests extends ProxyTestBase {
   @Test
   void shouldCountTheInputNearTheCapAndBlockBeforeTheUpstreamBillsAnything() {
     String session = "near-" + UUID.randomUUID();
-    spend.create(session, null, 10_000L);
+    spend.changes().create(session, null, 10_000L);
     upstream.config().countTokens(100_000);
     String prompt = "x".repeat(200_000);
     String body = "{\"model\":\"claude-opus-4-8\",\"max_tokens\":1024,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
@@ -159,7 +159,7 @@ class HardCapTests extends ProxyTestBase {
     // each request: 1,000 × $5 + 100 tokens × $25 = 7,500 µ$; ten of them = 75,000 µ$; the cap leaves 0.1 % on top
     longAnswer(1_000, 10, 0);
     upstream.config().countTokens(1_000);
-    spend.create(session, null, 75_075L);
+    spend.changes().create(session, null, 75_075L);
     for (int i = 0; i < 10; i++) {
       HttpResponse<String> r = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
       assertEquals(200, r.statusCode(), "request " + (i + 1));

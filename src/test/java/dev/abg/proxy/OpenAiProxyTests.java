@@ -127,7 +127,7 @@ class OpenAiProxyTests extends ProxyTestBase {
   @Test
   void shouldBlockCodexWithPlainTextAndJsonClientsWithAnErrorObject() {
     String session = session();
-    spend.create(session, null, 1000L);
+    spend.changes().create(session, null, 1000L);
     ProxyClient.send(ProxyClient.post("/v1/responses", codex(session), responses("gpt-5.5-codex", true, session)));
     HttpResponse<String> blocked = ProxyClient.send(ProxyClient.post("/v1/responses", codex(session), responses("gpt-5.5-codex", true, session)));
     String message = "abg: session '" + session + "' reached its cap: $0.00 of $0.00. Raise it: abg raise " + session + " 1";

@@ -63,7 +63,7 @@ class SdkClientsTests extends ProxyTestBase {
   @Test
   void shouldSurfaceTheBlockMessageInTheAnthropicSdksException() {
     String session = "sdk-" + UUID.randomUUID();
-    spend.create(session, null, 0L);
+    spend.changes().create(session, null, 0L);
     AnthropicServiceException e = assertThrows(AnthropicServiceException.class, () -> anthropic(session).messages().create(message()));
     assertEquals(402, e.statusCode());
     String expected = "abg: session '" + session + "' reached its cap: $0.00 of $0.00";
@@ -97,7 +97,7 @@ class SdkClientsTests extends ProxyTestBase {
   @Test
   void shouldSurfaceTheBlockMessageInTheOpenAiSdksException() {
     String session = "sdk-" + UUID.randomUUID();
-    spend.create(session, null, 0L);
+    spend.changes().create(session, null, 0L);
     OpenAIServiceException e = assertThrows(OpenAIServiceException.class,
         () -> openAi(session).responses().create(ResponseCreateParams.builder().model("gpt-5").input("say hi").build()));
     assertEquals(400, e.statusCode());

@@ -110,7 +110,7 @@ class SecretsTests {
     keep(ProxyClient.send(ProxyClient.post("/s/../v1/messages", claude, ProxyClient.messages("claude-sonnet-4-6", true))));
     // near the cap (count_tokens with the agent's key), then past it (a block)
     String capped = "secrets-cap-" + RUN;
-    spend.create(capped, null, 2_000L);
+    spend.changes().create(capped, null, 2_000L);
     Map<String, String> cappedHeaders = new HashMap<>(claude);
     cappedHeaders.put("x-abg-session-id", capped);
     keep(ProxyClient.send(ProxyClient.post("/v1/messages", cappedHeaders, ProxyClient.messages("claude-sonnet-4-6", false))));

@@ -19,6 +19,7 @@ import org.sqlite.SQLiteDataSource;
 import dev.abg.config.AbgConfig;
 import dev.abg.config.ConfigLoader;
 import dev.abg.testing.Postgres;
+import dev.abg.spend.ledger.LedgerStore;
 
 /**
  * A real SpendService on a real SQLite file — or, {@link #postgres}, on a schema of its own in a real PostgreSQL server

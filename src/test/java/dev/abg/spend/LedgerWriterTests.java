@@ -15,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.abg.spend.ledger.LedgerWriter;
+import dev.abg.spend.ledger.LedgerOp;
+import dev.abg.spend.ledger.LedgerRow;
 
 /**
  * The writer's group commit on a real ledger: a group's request rows add to each of their sessions once, and every row
@@ -109,7 +112,7 @@ class LedgerWriterTests {
     Instant started = T0.plusSeconds(second);
     LedgerRow row = new LedgerRow(0, started, started.plusMillis(500), LocalDate.of(2026, 11, 29), session, null, "claude-code", Provider.ANTHROPIC,
         "/v1/messages", "claude-sonnet-4-6", "claude-sonnet-4-6", false, Usage.NONE, costMicros, 0, LedgerRow.Action.ALLOW,
-        LedgerRow.UsageSource.REPORTED, "test", 200, "req_" + second);
+        UsageSource.REPORTED, "test", 200, "req_" + second);
     CompletableFuture<LedgerRow> done = new CompletableFuture<>();
     writer.submit(new LedgerOp.InsertRequest(row, done));
     return done;

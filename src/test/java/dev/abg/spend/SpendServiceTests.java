@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.abg.config.BudgetSettings;
+import dev.abg.spend.ledger.LedgerRow;
 
 class SpendServiceTests {
 
@@ -72,7 +73,7 @@ class SpendServiceTests {
   private static LedgerRow spend(SpendService spend, String session, Usage usage) {
     BudgetDecision decision = decide(spend, admission(session, SONNET));
     BudgetDecision.Granted granted = assertInstanceOf(BudgetDecision.Granted.class, decision, "the request should be admitted");
-    Outcome outcome = new Outcome(SONNET, usage, LedgerRow.UsageSource.REPORTED, 200, "req_1", false, Instant.now());
+    Outcome outcome = new Outcome(SONNET, usage, UsageSource.REPORTED, 200, "req_1", false, Instant.now());
     return spend.settle(granted.reservation(), outcome).toCompletableFuture().join().orElseThrow();
   }
 
@@ -170,9 +171,9 @@ class SpendServiceTests {
   void shouldKeepTotalsCapsAndResetsAcrossARestart() throws Exception {
     SpendService spend = start();
     spend(spend, "kept", Usage.anthropic(4821, 0, 0, 0, 312));
-    spend.setCap("kept", 7_500_000);
+    spend.changes().setCap("kept", 7_500_000);
     spend(spend, "wiped", Usage.anthropic(4821, 0, 0, 0, 312));
-    spend.reset("wiped");
+    spend.changes().reset("wiped");
     spend = fixture.restart();
     SessionView kept = spend.session("kept").orElseThrow();
     assertEquals(19_143, kept.spentMicros());
@@ -189,7 +190,7 @@ class SpendServiceTests {
     SpendService spend = start("session_budget_usd", "0.01");
     spend(spend, "raised", Usage.anthropic(4821, 0, 0, 0, 312));
     assertInstanceOf(BudgetDecision.Denied.class, decide(spend, admission("raised", SONNET)));
-    SessionView after = spend.raise("raised", 2_000_000);
+    SessionView after = spend.changes().raise("raised", 2_000_000);
     assertEquals(2_010_000, after.capMicros());
     assertInstanceOf(BudgetDecision.Granted.class, decide(spend, admission("raised", SONNET)));
   }
@@ -198,7 +199,7 @@ class SpendServiceTests {
   void shouldSettleAReservationExactlyOnce() throws Exception {
     SpendService spend = start();
     BudgetDecision.Granted granted = (BudgetDecision.Granted) decide(spend, admission("once", SONNET));
-    Outcome outcome = new Outcome(SONNET, Usage.anthropic(1000, 0, 0, 0, 0), LedgerRow.UsageSource.REPORTED, 200, null, false, Instant.now());
+    Outcome outcome = new Outcome(SONNET, Usage.anthropic(1000, 0, 0, 0, 0), UsageSource.REPORTED, 200, null, false, Instant.now());
     assertTrue(spend.settle(granted.reservation(), outcome).toCompletableFuture().join().isPresent());
     assertTrue(spend.settle(granted.reservation(), outcome).toCompletableFuture().join().isEmpty());
     assertEquals(1, fixture.queryLong("SELECT COUNT(*) FROM requests WHERE session_id = 'once'"));
@@ -212,7 +213,7 @@ class SpendServiceTests {
     BudgetDecision.Granted granted = (BudgetDecision.Granted) decide(spend, admission("live", SONNET));
     spend.meter(granted.reservation(), SONNET, Usage.anthropic(1000, 0, 0, 0, 0));
     assertEquals(3_000, spend.session("live").orElseThrow().inFlightMicros());
-    Outcome outcome = new Outcome(SONNET, Usage.anthropic(1000, 0, 0, 0, 10), LedgerRow.UsageSource.REPORTED, 200, null, false, Instant.now());
+    Outcome outcome = new Outcome(SONNET, Usage.anthropic(1000, 0, 0, 0, 10), UsageSource.REPORTED, 200, null, false, Instant.now());
     spend.settle(granted.reservation(), outcome).toCompletableFuture().join();
     SessionView view = spend.session("live").orElseThrow();
     assertEquals(0, view.inFlightMicros());
@@ -257,10 +258,10 @@ class SpendServiceTests {
   void shouldKeepBudgetsSetThroughTheApiUntilTheConfigFileChanges() {
     SpendService spend = start();
     BudgetSettings api = new BudgetSettings(new BigDecimal("9"), Optional.of(new BigDecimal("50")), new BigDecimal("0.9"), true);
-    spend.putBudgets(api);
+    spend.changes().putBudgets(api);
     spend = fixture.restart();
     assertEquals(0, spend.budgets().sessionBudgetUsd().compareTo(new BigDecimal("9")));
-    assertTrue(spend.budgetsFromApi());
+    assertTrue(spend.changes().budgetsFromApi());
     fixture.close();
     fixture.with("session_budget_usd", "6");
     spend = fixture.start();
@@ -270,12 +271,12 @@ class SpendServiceTests {
   @Test
   void shouldRefuseChangesToUnknownOrClosedSessions() {
     SpendService spend = start();
-    SessionProblem unknown = assertThrows(SessionProblem.class, () -> spend.raise("nobody", 1_000_000));
+    SessionProblem unknown = assertThrows(SessionProblem.class, () -> spend.changes().raise("nobody", 1_000_000));
     assertEquals(SessionProblem.Kind.NOT_FOUND, unknown.kind());
-    spend.create("closing", "ci job", 3_000_000L);
-    assertThrows(SessionProblem.class, () -> spend.create("closing", null, null));
-    spend.close("closing");
-    assertEquals(SessionProblem.Kind.CLOSED, assertThrows(SessionProblem.class, () -> spend.raise("closing", 1)).kind());
+    spend.changes().create("closing", "ci job", 3_000_000L);
+    assertThrows(SessionProblem.class, () -> spend.changes().create("closing", null, null));
+    spend.changes().close("closing");
+    assertEquals(SessionProblem.Kind.CLOSED, assertThrows(SessionProblem.class, () -> spend.changes().raise("closing", 1)).kind());
     assertInstanceOf(BudgetDecision.Denied.class, decide(spend, admission("closing", SONNET)));
     assertNull(spend.session("never").orElse(null));
   }
@@ -305,7 +306,7 @@ class SpendServiceTests {
     granted.reservation().onCutOff(cut::set);
     spend.meter(granted.reservation(), SONNET, Usage.anthropic(10_000, 0, 0, 0, 0));
     assertNull(cut.get(), "soft mode never cuts a request off");
-    spend.settle(granted.reservation(), new Outcome(SONNET, Usage.anthropic(10_000, 0, 0, 0, 0), LedgerRow.UsageSource.REPORTED, 200, null, false,
+    spend.settle(granted.reservation(), new Outcome(SONNET, Usage.anthropic(10_000, 0, 0, 0, 0), UsageSource.REPORTED, 200, null, false,
         Instant.now())).toCompletableFuture().join();
     assertInstanceOf(BudgetDecision.Denied.class, decide(spend, admission("soft", 1, 0)));
   }
@@ -345,7 +346,7 @@ class SpendServiceTests {
     SpendService spend = start("loop_max_repeats", "3");
     for (int i = 0; i < 3; i++) {
       BudgetDecision d = decide(spend, admission("loop", 10, 42));
-      spend.settle(((BudgetDecision.Granted) d).reservation(), new Outcome(SONNET, Usage.anthropic(10, 0, 0, 0, 1), LedgerRow.UsageSource.REPORTED,
+      spend.settle(((BudgetDecision.Granted) d).reservation(), new Outcome(SONNET, Usage.anthropic(10, 0, 0, 0, 1), UsageSource.REPORTED,
           200, null, false, Instant.now())).toCompletableFuture().join();
     }
     BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, decide(spend, admission("loop", 10, 42)));
@@ -363,7 +364,7 @@ class SpendServiceTests {
     spend(spend, "other", Usage.anthropic(4821, 0, 0, 0, 312));
     SpendService same = spend;
     BudgetDecision.Granted g = (BudgetDecision.Granted) decide(same, admission("fast2", 1, 2));
-    same.settle(g.reservation(), new Outcome(SONNET, Usage.anthropic(7000, 0, 0, 0, 0), LedgerRow.UsageSource.REPORTED, 200, null, false,
+    same.settle(g.reservation(), new Outcome(SONNET, Usage.anthropic(7000, 0, 0, 0, 0), UsageSource.REPORTED, 200, null, false,
         Instant.now())).toCompletableFuture().join();                                      // 21,000 µ$ in this minute
     BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, decide(same, admission("fast2", 1, 3)));
     assertEquals(BudgetDecision.Reason.RUNAWAY, denied.reason());
@@ -376,7 +377,7 @@ class SpendServiceTests {
     for (int i = 0; i < 30; i++) {
       BudgetDecision d = decide(spend, admission("free", 10, 7));
       assertInstanceOf(BudgetDecision.Granted.class, d);
-      spend.settle(((BudgetDecision.Granted) d).reservation(), new Outcome(SONNET, Usage.anthropic(10, 0, 0, 0, 1), LedgerRow.UsageSource.REPORTED,
+      spend.settle(((BudgetDecision.Granted) d).reservation(), new Outcome(SONNET, Usage.anthropic(10, 0, 0, 0, 1), UsageSource.REPORTED,
           200, null, false, Instant.now())).toCompletableFuture().join();
     }
   }
@@ -386,7 +387,7 @@ class SpendServiceTests {
     SpendService spend = start("session_budget_usd", "0.02");
     spend(spend, "live", Usage.anthropic(4821, 0, 0, 0, 312));     // 19,143 µ$
     assertInstanceOf(BudgetDecision.Granted.class, decide(spend, admission("live", 0, 0)));
-    spend.applyConfigBudgets(new BudgetSettings(new BigDecimal("0.01"), Optional.empty(), new BigDecimal("0.8"), true));
+    spend.changes().applyConfigBudgets(new BudgetSettings(new BigDecimal("0.01"), Optional.empty(), new BigDecimal("0.8"), true));
     assertInstanceOf(BudgetDecision.Denied.class, decide(spend, admission("live", 0, 0)), "the lower cap applies to the next request");
     for (int i = 0; i < 50 && fixture.queryLong("SELECT COUNT(*) FROM events WHERE kind = 'budgets_changed'") == 0; i++) {
       Thread.sleep(20);
@@ -412,7 +413,7 @@ class SpendServiceTests {
          java.sql.Statement st = other.createStatement()) {
       st.execute("BEGIN IMMEDIATE");   // another process holds the write lock
       BudgetDecision.Granted g = (BudgetDecision.Granted) decide(spend, admission("locked-new", 0, 0));
-      var settled = spend.settle(g.reservation(), new Outcome(SONNET, Usage.anthropic(1000, 0, 0, 0, 0), LedgerRow.UsageSource.REPORTED, 200, null,
+      var settled = spend.settle(g.reservation(), new Outcome(SONNET, Usage.anthropic(1000, 0, 0, 0, 0), UsageSource.REPORTED, 200, null,
           false, Instant.now())).toCompletableFuture();
       Thread.sleep(400);
       assertFalse(settled.isDone(), "the write waits while the database is locked");

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.abg.testing.RequiresPostgres;
+import dev.abg.spend.ledger.TeamLeases;
+import dev.abg.spend.ledger.LedgerRow;
 
 /**
  * Two instances (two SpendServices, each with its writer, leases and heartbeat) on one PostgreSQL schema: a session's
@@ -63,7 +65,7 @@ class TeamModeTests {
   }
 
   private static void settle(SpendService spend, Reservation r, long outputTokens) {
-    spend.settle(r, new Outcome(SONNET, Usage.anthropic(0, 0, 0, 10_000, outputTokens), LedgerRow.UsageSource.REPORTED, 200, null, false,
+    spend.settle(r, new Outcome(SONNET, Usage.anthropic(0, 0, 0, 10_000, outputTokens), UsageSource.REPORTED, 200, null, false,
         Instant.now())).toCompletableFuture().join();
   }
 
@@ -95,9 +97,9 @@ class TeamModeTests {
     start("session_budget_usd", "1", "daily_budget_usd", "off");
     BudgetDecision.Granted onA = assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(a.spend, admission("totals", 1)));
     BudgetDecision.Granted onB = assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(b.spend, admission("totals", 2)));
-    LedgerRow first = a.spend.settle(onA.reservation(), new Outcome(SONNET, Usage.anthropic(0, 0, 0, 10_000, 100), LedgerRow.UsageSource.REPORTED,
+    LedgerRow first = a.spend.settle(onA.reservation(), new Outcome(SONNET, Usage.anthropic(0, 0, 0, 10_000, 100), UsageSource.REPORTED,
         200, null, false, Instant.now())).toCompletableFuture().join().orElseThrow();
-    LedgerRow second = b.spend.settle(onB.reservation(), new Outcome(SONNET, Usage.anthropic(0, 0, 0, 10_000, 200), LedgerRow.UsageSource.REPORTED,
+    LedgerRow second = b.spend.settle(onB.reservation(), new Outcome(SONNET, Usage.anthropic(0, 0, 0, 10_000, 200), UsageSource.REPORTED,
         200, null, false, Instant.now())).toCompletableFuture().join().orElseThrow();
     assertEquals(3_000 + 1_500, first.sessionTotalMicros());
     assertEquals(3_000 + 1_500 + 3_000 + 3_000, second.sessionTotalMicros(), "B's row counts A's, which B's books had not seen");
@@ -113,27 +115,27 @@ class TeamModeTests {
     settle(a.spend, first.reservation(), 1_000);   // 3,000 + 15,000 µ$ > the 10,000 µ$ cap
     BudgetDecision.Denied denied = assertInstanceOf(BudgetDecision.Denied.class, SpendServiceTests.decide(b.spend, admission("raised", 2)));
     assertTrue(denied.message().contains("reached its cap: $0.02 of $0.01"), denied.message());
-    a.spend.raise("raised", 1_000_000);
+    a.spend.changes().raise("raised", 1_000_000);
     assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(b.spend, admission("raised", 3)), "no wait: B asks the database at admission");
     assertEquals(1_010_000, b.spend.session("raised").orElseThrow().capMicros());
 
-    b.spend.reset("raised");
+    b.spend.changes().reset("raised");
     assertEquals(0, a.spend.session("raised").orElseThrow().spentMicros(), "a reset on B, read on A");
-    a.spend.close("raised");
+    a.spend.changes().close("raised");
     assertInstanceOf(BudgetDecision.Denied.class, SpendServiceTests.decide(b.spend, admission("raised", 4)), "closed on A, refused on B");
   }
 
   @Test
   void shouldNotLetAReadOlderThanAnAdminChangeUndoIt() throws Exception {
     start("session_budget_usd", "5");
-    a.spend.create("race", "old", null);
+    a.spend.changes().create("race", "old", null);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try (Connection holder = a.dataSource.getConnection()) {
       // another transaction holds the session's row: the change below waits in the writer, uncommitted
       holder.setAutoCommit(false);
       holder.createStatement().executeQuery("SELECT id FROM sessions WHERE id = 'race' FOR UPDATE").close();
-      Future<SessionView> relabel = pool.submit(() -> a.spend.setLabel("race", "new"));
-      Future<SessionView> raise = pool.submit(() -> a.spend.raise("race", 2_000_000));
+      Future<SessionView> relabel = pool.submit(() -> a.spend.changes().setLabel("race", "new"));
+      Future<SessionView> raise = pool.submit(() -> a.spend.changes().raise("race", 2_000_000));
       while (count(holder, "SELECT count(*) FROM pg_locks WHERE NOT granted") == 0) {
         Thread.sleep(10);
       }
@@ -246,7 +248,7 @@ class TeamModeTests {
   void shouldStopCountingADeadInstancesLeasesWithinTheExpiry() throws Exception {
     start("session_budget_usd", "0.01", "daily_budget_usd", "off");
     assertInstanceOf(BudgetDecision.Granted.class, SpendServiceTests.decide(a.spend, admission("orphaned", 1)));   // creates the session
-    a.spend.reset("orphaned");
+    a.spend.changes().reset("orphaned");
     // an instance that took the whole cap as its lease and then died (no heartbeat any more)
     try (Connection c = a.dataSource.getConnection()) {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO instances (id) VALUES ('dead-host-1-x')")) {

@@ -3,6 +3,7 @@ package dev.abg.proxy.tap;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import dev.abg.proxy.bytes.NettyBytes;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
 import io.vertx.core.Handler;
@@ -91,7 +92,7 @@ final class SseParser implements Handler<Buffer> {
     if (ended || chunk == null) {
       return;
     }
-    ByteBuf bytes = dev.abg.proxy.NettyBytes.of(chunk);   // a view: line ends found in one pass with forEachByte
+    ByteBuf bytes = NettyBytes.of(chunk);   // a view: line ends found in one pass with forEachByte
     int length = chunk.length();
     int position = 0;
     if (afterCr && length > 0) {

@@ -68,7 +68,7 @@ final class CostCalculator {
   /**
    * The price charged per token of each component for one request, after the tier and the rules for absent
    * prices: a tier price replaces the base price where the tier has one; Anthropic's 5-minute write defaults to
-   * 1.25 × input (rounded up to a whole pico-dollar) and its 1-hour write to 2 × input (pricing.md's rule of thumb,
+   * 1.25 × input (rounded up to a whole pico-dollar) and its 1-hour write to 2 × input (docs/pricing.md's rule of thumb,
    * so that an absent price never makes a write cheaper); cache reads and cached input default to each other,
    * then to input; OpenAI cache writes default to the 5-minute write, then to input.
    */

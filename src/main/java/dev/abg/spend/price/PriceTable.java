@@ -28,7 +28,7 @@ import dev.abg.spend.Usage;
  *       reasoning tokens, which are not added again. The tier applies when input is above 272000.</li>
  *   <li>Absent prices: a tier without a price for a component keeps the base price; cached input without a price
  *       and cache writes without a price are charged at the input price; an Anthropic 1-hour write without a price
- *       at 2 × input, a 5-minute write at 1.25 × input (pricing.md's rule of thumb).</li>
+ *       at 2 × input, a 5-minute write at 1.25 × input (docs/pricing.md's rule of thumb).</li>
  *   <li>Not applied: OpenAI flex / priority / batch prices, Anthropic's us-only and fast-mode multipliers, OpenAI's
  *       regional uplift; a request does not tell us reliably that it ran under them.</li>
  * </ul>

@@ -1,4 +1,4 @@
-package dev.abg.spend;
+package dev.abg.spend.ledger;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,7 +23,7 @@ import io.quarkus.logging.Log;
  * releases the end of a response only after its row has committed. On PostgreSQL (team mode) a commit is durable as the
  * server's settings make it (by default {@code synchronous_commit=on}: flushed to its WAL).
  */
-final class LedgerWriter implements AutoCloseable {
+public final class LedgerWriter implements AutoCloseable {
 
   private static final int MAX_BATCH = 1024;
   private static final long[] RETRY_BACKOFF_MILLIS = {50, 250, 1_000};
@@ -40,7 +40,7 @@ final class LedgerWriter implements AutoCloseable {
   /** Team mode: this instance's id (its leases); null on one instance. */
   private final String teamInstanceId;
 
-  LedgerWriter(DataSource dataSource, String teamInstanceId, Consumer<List<LedgerRow>> afterCommit) {
+  public LedgerWriter(DataSource dataSource, String teamInstanceId, Consumer<List<LedgerRow>> afterCommit) {
     this.dataSource = dataSource;
     this.teamInstanceId = teamInstanceId;
     this.afterCommit = afterCommit;
@@ -50,7 +50,7 @@ final class LedgerWriter implements AutoCloseable {
   }
 
   /** Queues a write; never blocks. */
-  void submit(LedgerOp op) {
+  public void submit(LedgerOp op) {
     if (!running) {
       op.failed(new IllegalStateException("the ledger is closed"));
       return;

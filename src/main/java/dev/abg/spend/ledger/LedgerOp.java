@@ -1,4 +1,4 @@
-package dev.abg.spend;
+package dev.abg.spend.ledger;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -7,7 +7,7 @@ import java.util.concurrent.CompletableFuture;
  * A write to the ledger, queued to the {@link LedgerWriter} in the order the in-memory books changed, and committed in a
  * group with the writes queued beside it. {@link #done()} completes after the commit.
  */
-sealed interface LedgerOp {
+public sealed interface LedgerOp {
 
   CompletableFuture<?> done();
 
@@ -46,7 +46,7 @@ sealed interface LedgerOp {
   record CreateSession(String sessionId, String label, Long capMicros, Instant at, String source, CompletableFuture<Long> done) implements IdWrite {
 
     /** A session the proxy sees for the first time. */
-    CreateSession(String id, String label, Long capMicros, Instant at, CompletableFuture<Long> done) {
+    public CreateSession(String id, String label, Long capMicros, Instant at, CompletableFuture<Long> done) {
       this(id, label, capMicros, at, SOURCE_PROXY, done);
     }
   }
@@ -63,7 +63,7 @@ sealed interface LedgerOp {
    */
   record InsertRequest(LedgerRow row, long leaseMicros, CompletableFuture<LedgerRow> done) implements LedgerOp {
 
-    InsertRequest(LedgerRow row, CompletableFuture<LedgerRow> done) {
+    public InsertRequest(LedgerRow row, CompletableFuture<LedgerRow> done) {
       this(row, 0, done);
     }
 

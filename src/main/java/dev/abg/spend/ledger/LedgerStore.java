@@ -1,4 +1,4 @@
-package dev.abg.spend;
+package dev.abg.spend.ledger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,7 +45,7 @@ public class LedgerStore {
   }
 
   /** @param dataSource and {@code flyway}: the chosen store's (PostgreSQL when {@code config.team()} is set) */
-  LedgerStore(AbgConfig config, DataSource dataSource, Flyway flyway) {
+  public LedgerStore(AbgConfig config, DataSource dataSource, Flyway flyway) {
     this.dataSource = dataSource;
     this.team = config.team().isPresent();
     if (!team) {
@@ -78,7 +78,7 @@ public class LedgerStore {
   }
 
   /** Team mode: the ledger is PostgreSQL, shared with other instances. */
-  boolean team() {
+  public boolean team() {
     return team;
   }
 
@@ -107,22 +107,14 @@ public class LedgerStore {
     }
   }
 
-  /**
-   * A session row as stored.
-   *
-   * @param leasedMicros team mode: what the instances hold of its cap as leases (0 on one instance)
-   */
-  record StoredSession(String id, String label, Long capMicros, long spentMicros, long leasedMicros, long requests, boolean closed,
-                       Instant firstSeen, Instant lastSeen) {
-  }
 
   /** Every session as stored. */
-  List<StoredSession> sessions() {
+  public List<StoredSession> sessions() {
     return readSessions(null);
   }
 
   /** One session as stored (team mode: as another instance may just have changed it). */
-  java.util.Optional<StoredSession> session(String id) {
+  public java.util.Optional<StoredSession> session(String id) {
     return readSessions(id).stream().findFirst();
   }
 
@@ -148,7 +140,7 @@ public class LedgerStore {
     return out;
   }
 
-  java.util.Optional<String> setting(String key) {
+  public java.util.Optional<String> setting(String key) {
     try (Connection c = dataSource.getConnection();
          PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
       ps.setString(1, key);
@@ -160,7 +152,7 @@ public class LedgerStore {
     }
   }
 
-  long dayTotal(LocalDate day) {
+  public long dayTotal(LocalDate day) {
     try (Connection c = dataSource.getConnection();
          PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(cost_micros), 0) FROM requests WHERE day = ?")) {
       ps.setString(1, day.toString());

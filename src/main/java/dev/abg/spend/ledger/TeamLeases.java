@@ -1,4 +1,4 @@
-package dev.abg.spend;
+package dev.abg.spend.ledger;
 
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -27,6 +27,8 @@ import javax.sql.DataSource;
 
 import io.quarkus.logging.Log;
 
+import dev.abg.spend.Money;
+
 /**
  * Team mode's link to the shared PostgreSQL ledger: the leases through which several instances share each session's cap
  * and the day's budget, and this instance's heartbeat. docs/team-mode.md explains the rule; in short, an instance may
@@ -36,12 +38,12 @@ import io.quarkus.logging.Log;
  *
  * <p>The calls block on the database and run on this class's own threads; the stages complete there.
  */
-final class TeamLeases implements AutoCloseable {
+public final class TeamLeases implements AutoCloseable {
 
   /** How often an instance moves its heartbeat, and looks for dead instances. */
-  static final Duration HEARTBEAT = Duration.ofSeconds(1);
+  public static final Duration HEARTBEAT = Duration.ofSeconds(1);
   /** An instance whose heartbeat is older than this is dead: its leases go back to their sessions. */
-  static final Duration EXPIRY = Duration.ofSeconds(5);
+  public static final Duration EXPIRY = Duration.ofSeconds(5);
 
   private final DataSource dataSource;
   private final String instanceId;
@@ -49,11 +51,11 @@ final class TeamLeases implements AutoCloseable {
   private final ScheduledExecutorService heartbeat;
 
   /** A lease taken, and the session and the day as the database has them now. */
-  record Grant(long grantedMicros, long neededMicros, boolean exhausted, long leftMicros, long capMicros, boolean ownCap, long spentMicros, long leasedMicros, long mineMicros, boolean closed, String label,
+  public record Grant(long grantedMicros, long neededMicros, boolean exhausted, long leftMicros, long capMicros, boolean ownCap, long spentMicros, long leasedMicros, long mineMicros, boolean closed, String label,
                long requests, long daySpentMicros, long dayLeasedMicros, boolean dayLimited) {
   }
 
-  TeamLeases(DataSource dataSource) {
+  public TeamLeases(DataSource dataSource) {
     this.dataSource = dataSource;
     this.instanceId = newInstanceId();
     AtomicInteger n = new AtomicInteger();
@@ -62,12 +64,12 @@ final class TeamLeases implements AutoCloseable {
     register();
   }
 
-  String instanceId() {
+  public String instanceId() {
     return instanceId;
   }
 
   /** Starts the heartbeat; {@code lost} runs when this instance finds itself reaped (it then holds no lease any more). */
-  void start(Runnable refresh, Runnable lost) {
+  public void start(Runnable refresh, Runnable lost) {
     heartbeat.scheduleWithFixedDelay(() -> beat(refresh, lost), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -76,7 +78,7 @@ final class TeamLeases implements AutoCloseable {
    * beyond the need, within the given bounds), or all that is left when that is less. Both 0: only reads where the session
    * and the day stand.
    */
-  CompletionStage<Grant> take(String sessionId, Instant now, LocalDate day, long needMicros, long headroomMin, long headroomMax, long defaultCapMicros,
+  public CompletionStage<Grant> take(String sessionId, Instant now, LocalDate day, long needMicros, long headroomMin, long headroomMax, long defaultCapMicros,
                               Optional<Long> dailyCapMicros) {
     return CompletableFuture.supplyAsync(() -> {
       try (Connection c = dataSource.getConnection();
@@ -109,7 +111,7 @@ final class TeamLeases implements AutoCloseable {
   }
 
   /** The day's settled spend and what instances hold of it as leases (blocking). */
-  long[] day(LocalDate day) {
+  public long[] day(LocalDate day) {
     try (Connection c = dataSource.getConnection();
          PreparedStatement ps = c.prepareStatement("SELECT spent_micros, leased_micros FROM days WHERE day = ?")) {
       ps.setString(1, day.toString());

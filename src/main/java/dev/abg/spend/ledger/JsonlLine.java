@@ -1,4 +1,4 @@
-package dev.abg.spend;
+package dev.abg.spend.ledger;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -9,8 +9,10 @@ import java.time.temporal.ChronoUnit;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
+import dev.abg.spend.Money;
+
 /**
- * The JSONL ledger line: the seed's fields first, then ours, in the order of design.md. {@code GET /abg/export} streams the
+ * The JSONL ledger line: the seed's fields first (docs/seed.md), then ours, in the order of openapi/admin-api.yaml's LedgerLine. {@code GET /abg/export} streams the
  * same lines.
  */
 public final class JsonlLine {

@@ -1,7 +1,11 @@
-package dev.abg.spend;
+package dev.abg.spend.ledger;
 
 import java.time.Instant;
 import java.time.LocalDate;
+
+import dev.abg.spend.Usage;
+import dev.abg.spend.Provider;
+import dev.abg.spend.UsageSource;
 
 /**
  * One settled request as the ledger keeps it: the SQLite row, the JSONL line and the export all carry these fields.
@@ -35,15 +39,6 @@ public record LedgerRow(
   /** What the proxy did with a request, as the ledger records it. */
   public enum Action {
     ALLOW, WARN, BLOCK, CUTOFF;
-
-    public String wireName() {
-      return name().toLowerCase(java.util.Locale.ROOT);
-    }
-  }
-
-  /** Where the token counts of a row come from. */
-  public enum UsageSource {
-    REPORTED, ESTIMATED;
 
     public String wireName() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -1,4 +1,4 @@
-package dev.abg.spend;
+package dev.abg.spend.ledger;
 
 import java.io.IOException;
 import java.sql.Connection;
@@ -18,6 +18,10 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 import jakarta.inject.Singleton;
+
+import dev.abg.spend.Usage;
+import dev.abg.spend.Provider;
+import dev.abg.spend.UsageSource;
 
 /**
  * Read-only queries of the ledger for the admin API: pages of request rows and events, the streamed export, a session's
@@ -160,7 +164,7 @@ public class LedgerQueries {
         Provider.valueOf(rs.getString("provider").toUpperCase(Locale.ROOT)), rs.getString("endpoint"), rs.getString("model"),
         rs.getString("priced_as"), rs.getInt("price_fallback") != 0, usage, rs.getLong("cost_micros"), rs.getLong("session_total_micros"),
         LedgerRow.Action.valueOf(rs.getString("action").toUpperCase(Locale.ROOT)),
-        LedgerRow.UsageSource.valueOf(rs.getString("usage_source").toUpperCase(Locale.ROOT)), rs.getString("price_version"), upstreamStatus,
+        UsageSource.valueOf(rs.getString("usage_source").toUpperCase(Locale.ROOT)), rs.getString("price_version"), upstreamStatus,
         rs.getString("request_id"));
   }
 

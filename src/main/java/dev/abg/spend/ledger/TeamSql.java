@@ -1,4 +1,4 @@
-package dev.abg.spend;
+package dev.abg.spend.ledger;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

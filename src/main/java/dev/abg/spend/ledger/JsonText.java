@@ -1,14 +1,14 @@
-package dev.abg.spend;
+package dev.abg.spend.ledger;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 
 /** JSON string quoting for the small JSON documents the ledger writes itself (event details). */
-final class JsonText {
+public final class JsonText {
 
   private JsonText() {
   }
 
-  static String quote(String s) {
+  public static String quote(String s) {
     if (s == null) {
       return "null";
     }

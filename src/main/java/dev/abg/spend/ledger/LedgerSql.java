@@ -1,4 +1,4 @@
-package dev.abg.spend;
+package dev.abg.spend.ledger;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -7,6 +7,8 @@ import java.sql.Types;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.abg.spend.Usage;
 
 /**
  * The SQL of the ledger's writes, kept standard enough to run on PostgreSQL too, on the writer's one connection. The
@@ -30,7 +32,7 @@ final class LedgerSql implements AutoCloseable {
   /**
    * Adds requests to their session's totals and returns the session's total with them (in team mode other instances' rows
    * are in it too). A request row never waits for its session's creation to have succeeded: the session row is made if
-   * missing — one statement, not an insert-if-missing and an update (the writer's CPU, docs/benchmarks.md item 12).
+   * missing — one statement, not an insert-if-missing and an update (the writer's CPU, docs/benchmarks/profiles.md item 12).
    */
   private static final String ADD_TO_SESSION = """
       INSERT INTO sessions (id, first_seen, last_seen, spent_micros, requests) VALUES (?, ?, ?, ?, ?)
@@ -86,7 +88,7 @@ final class LedgerSql implements AutoCloseable {
 
   /**
    * Writes a run of request rows (consecutive in the group): first each session's totals, once for the whole run — one
-   * statement per session, not one per row (docs/benchmarks.md item 19) — then the rows in their order, each with its
+   * statement per session, not one per row (docs/benchmarks/profiles.md item 19) — then the rows in their order, each with its
    * session's total as it stood after that row. Sessions are added to in the order they first appear in the run; in team
    * mode the group is sorted by session, so that every writer locks the session rows it shares in the same order, and a
    * session's row before anything that hangs off it.
@@ -268,7 +270,7 @@ final class LedgerSql implements AutoCloseable {
   /**
    * Runs an {@code INSERT … RETURNING id} and reads the id. Not the driver's generated keys: sqlite-jdbc prepares and
    * runs a second statement ({@code SELECT last_insert_rowid()}) for them after every insert, 11% of the writer's CPU
-   * (docs/benchmarks.md item 14).
+   * (docs/benchmarks/profiles.md item 14).
    */
   private static long returnedId(PreparedStatement ps) throws SQLException {
     try (java.sql.ResultSet id = ps.executeQuery()) {

@@ -1,4 +1,4 @@
-package dev.abg.spend;
+package dev.abg.spend.ledger;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -18,12 +18,12 @@ import io.quarkus.logging.Log;
  * whole group of lines in one write. At start a torn last line (a crash in the middle of a write) is cut off, with a log
  * line, so that readers never choke on it.
  */
-final class JsonlLedger implements AutoCloseable {
+public final class JsonlLedger implements AutoCloseable {
 
   private final Path path;
   private final FileChannel channel;
 
-  JsonlLedger(Path path) throws IOException {
+  public JsonlLedger(Path path) throws IOException {
     this.path = path;
     Path dir = path.toAbsolutePath().getParent();
     if (dir != null) {
@@ -71,7 +71,7 @@ final class JsonlLedger implements AutoCloseable {
     Log.warnf("[abg] LEDGER %s ended with a torn line (%d bytes after the last complete line, a crash mid-write): removed", path, size - keep);
   }
 
-  void append(List<LedgerRow> rows) {
+  public void append(List<LedgerRow> rows) {
     if (rows.isEmpty()) {
       return;
     }

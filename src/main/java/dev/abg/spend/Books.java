@@ -1,0 +1,159 @@
+package dev.abg.spend;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import dev.abg.spend.ledger.StoredSession;
+
+/**
+ * The in-memory books: every session's account, the requests in flight across sessions, and the day's total. Admission
+ * reads and changes them without waiting for the database; every change is queued to the ledger by whoever makes it,
+ * under the account's monitor.
+ */
+final class Books {
+
+  private final Map<String, SessionAccount> accounts = new ConcurrentHashMap<>();
+  /** Every request in flight, across sessions: a daily cap cuts them all off. */
+  private final Set<Reservation> live = ConcurrentHashMap.newKeySet();
+  private final DailyTotal daily;
+  private final Budgets budgets;
+  /** Called once for each session these books see for the first time. */
+  private final Consumer<String> newSession;
+  /**
+   * Team mode: orders this instance's admin changes against its reads of the database, so that a read that began before a
+   * change committed does not put the old cap, label or state back (see {@link SessionAccount#changedSince}).
+   */
+  private final AtomicLong changeClock = new AtomicLong();
+
+  Books(Budgets budgets, DailyTotal daily, Consumer<String> newSession) {
+    this.budgets = budgets;
+    this.daily = daily;
+    this.newSession = newSession;
+  }
+
+  SessionAccount get(String id) {
+    return accounts.get(id);
+  }
+
+  Collection<SessionAccount> all() {
+    return accounts.values();
+  }
+
+  int size() {
+    return accounts.size();
+  }
+
+  Set<Reservation> live() {
+    return live;
+  }
+
+  DailyTotal daily() {
+    return daily;
+  }
+
+  /** The account of a session, made on first sight; {@code created} runs once, for the account just made. */
+  SessionAccount account(String id, Instant seen, Consumer<SessionAccount> created) {
+    SessionAccount existing = accounts.get(id);
+    if (existing != null) {
+      return existing;
+    }
+    boolean[] made = new boolean[1];
+    SessionAccount account = accounts.computeIfAbsent(id, key -> {
+      made[0] = true;
+      SessionAccount fresh = new SessionAccount(key, seen);
+      created.accept(fresh);
+      return fresh;
+    });
+    if (made[0]) {
+      newSession.accept(id);
+    }
+    return account;
+  }
+
+  /** Adds an account made elsewhere (the admin API's create); false when the session exists already. */
+  boolean add(SessionAccount account) {
+    return accounts.putIfAbsent(account.id, account) == null;
+  }
+
+  void added(String id) {
+    newSession.accept(id);
+  }
+
+  void remove(SessionAccount account) {
+    accounts.remove(account.id, account);
+  }
+
+  /** The change clock now: a read of the database that begins now is older than any change that begins later. */
+  long readClock() {
+    return changeClock.get();
+  }
+
+  /** Marks a change of {@code account} as begun or ended now. Under the account's lock. */
+  void changing(SessionAccount account, int pendingDelta) {
+    account.pendingChanges += pendingDelta;
+    account.changedAt = changeClock.incrementAndGet();
+  }
+
+  /**
+   * A session as stored: at start, and in team mode as the other instances left it — but not what this instance changed
+   * after the read began ({@code readAt}, of the change clock): the read is older than that change.
+   */
+  void applyStored(dev.abg.spend.ledger.StoredSession s, long readAt) {
+    SessionAccount a = accounts.get(s.id());
+    if (a == null) {
+      SessionAccount fresh = new SessionAccount(s.id(), s.firstSeen());
+      a = accounts.putIfAbsent(s.id(), fresh);
+      if (a == null) {
+        a = fresh;
+        newSession.accept(s.id());
+      }
+    }
+    synchronized (a) {
+      if (!a.changedSince(readAt)) {
+        a.capMicros = s.capMicros();
+        a.label = s.label();
+        a.closed = s.closed();
+        a.settledMicros = s.spentMicros();
+      }
+      a.othersMicros = Math.max(0, s.leasedMicros() - a.leaseMicros());
+      a.requests = Math.max(a.requests, s.requests());
+      a.firstSeen = s.firstSeen().isBefore(a.firstSeen) ? s.firstSeen() : a.firstSeen;
+      a.lastSeen = s.lastSeen().isAfter(a.lastSeen) ? s.lastSeen() : a.lastSeen;
+    }
+  }
+
+  /** A snapshot of one session. */
+  SessionView view(SessionAccount a) {
+    synchronized (a) {
+      long cap = a.capOr(budgets.defaultCapMicros());
+      SessionState state = budgets.state(a.committedMicros(), cap, a.closed);
+      return new SessionView(a.id, a.label, cap, a.capMicros == null, a.settledMicros, a.inFlightMicros + a.othersMicros, a.live.size(), state,
+          a.requests, a.closed, a.firstSeen, a.lastSeen);
+    }
+  }
+
+  /** The in-memory snapshot of one session (metrics: never waits for the database). */
+  Optional<SessionView> cached(String id) {
+    SessionAccount a = accounts.get(id);
+    return a == null ? Optional.empty() : Optional.of(view(a));
+  }
+
+  /** Where a session stands now (an unseen session: nothing spent, the default cap); does not create it. */
+  Standing standing(String sessionId) {
+    SessionAccount account = accounts.get(sessionId);
+    long dailySpent = daily.committed(budgets.today());
+    long defaultCap = budgets.defaultCapMicros();
+    if (account == null) {
+      return new Standing(sessionId, 0, defaultCap, budgets.warning(0, defaultCap, dailySpent));
+    }
+    synchronized (account) {
+      long cap = account.capOr(defaultCap);
+      return new Standing(sessionId, account.committedMicros(), cap, budgets.warning(account.committedMicros(), cap, dailySpent));
+    }
+  }
+}
