@@ -5,10 +5,11 @@
 # abg runs through its own launcher (./abg proxy: the same JVM flags as in use), with every request priced and
 # committed to the ledger: the harness sends the same body over and over, so the loop detector is off, and the caps
 # are far above what a run spends (about $0.02 a request) so that nothing is blocked.
-# Environment: HARNESS (default ../shared/bench next to the repo), BENCH_HOME (default /tmp/abg-bench),
-# WARM_JSON (default 5000: the JIT's warm-up, the same for every column; 60000 measures every column warm,
-# docs/benchmarks.md item 20), BENCH_DOC (where the table is appended, default docs/benchmarks.md; none for a trial run),
-# and run.sh's own knobs.
+# What the harness measures and what each column means: docs/benchmarks.md, "Commands".
+# Environment: HARNESS (the harness is not in this repository; default ../shared/bench next to the repo), BENCH_HOME
+# (default /tmp/abg-bench), WARM_JSON (default 5000: the JIT's warm-up, the same for every column; 60000 measures every
+# column warm, docs/benchmarks/profiles.md item 20), BENCH_DOC (where the tables are appended, default
+# docs/benchmarks/<UTC date>-runs.md; none for a trial run), and run.sh's own knobs.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 HARNESS=${HARNESS:-$(cd "$REPO/../shared/bench" 2>/dev/null && pwd || echo /work/shared/bench)}
@@ -19,7 +20,7 @@ export WARM_JSON=${WARM_JSON:-5000}
 "$HARNESS/setup.sh"
 
 # The first proxy the launcher starts after a build records its class archive (AppCDS) when it stops. That first start
-# is made here, once, so that the measured start-up is that of every later start (docs/benchmarks.md, "Start-up").
+# is made here, once, so that the measured start-up is that of every later start (docs/benchmarks/profiles.md item 7).
 if [[ ! "$REPO/target/abg-classes.jsa" -nt "$REPO/target/quarkus-app/quarkus-run.jar" ]]; then
   first=$(mktemp -d)
   (cd "$first" && UPSTREAM_ANTHROPIC=http://127.0.0.1:9 DB_PATH="$first/abg.db" LEDGER_FILE="$first/ledger.jsonl" \
@@ -57,8 +58,15 @@ blocked=$(sqlite3 "$state/abg.db" "SELECT COUNT(*) FROM requests WHERE action = 
   cat "$OUT/table.md"
 } > "$OUT/abg-section.md"
 cat "$OUT/abg-section.md"
-# BENCH_DOC=none: a trial run, not recorded
-if [[ "${BENCH_DOC:-docs/benchmarks.md}" != none ]]; then
-  cat "$OUT/abg-section.md" >> "$REPO/${BENCH_DOC:-docs/benchmarks.md}"
-  echo "appended to ${BENCH_DOC:-docs/benchmarks.md}"
+# BENCH_DOC=none: a trial run, not recorded. By default each UTC day's runs go to a file of their own; docs/benchmarks.md
+# is the summary, updated by hand.
+doc=${BENCH_DOC:-docs/benchmarks/$(date -u +%Y-%m-%d)-runs.md}
+if [[ "$doc" != none ]]; then
+  if [[ ! -e "$REPO/$doc" ]]; then
+    mkdir -p "$(dirname "$REPO/$doc")"
+    printf '# bench/perf.sh runs of %s\n\nAppended by bench/perf.sh. Name the machine here; the others are described in docs/benchmarks.md.\n' \
+      "$(date -u +%Y-%m-%d)" > "$REPO/$doc"
+  fi
+  cat "$OUT/abg-section.md" >> "$REPO/$doc"
+  echo "appended to $doc"
 fi
