@@ -23,18 +23,22 @@ from decimal import Decimal, ROUND_HALF_UP
 # ---------------------------------------------------------------------------------------------------------------------
 # The config file. The proxy reads it with SmallRye Config's YAML source (SnakeYAML, YAML 1.1), which keeps numbers and
 # dates as written, turns YAML 1.1 booleans (true/yes/on, false/no/off) into "true"/"false", leaves out nulls, and reads
-# every document of the file into one set of keys, a later document or a repeated key winning. abg needs two top-level
-# scalars (port, admin_token), so this reads the top-level `key: value` lines the same way and nothing else: plain,
-# 'single-' and "double-quoted" values, comments, booleans, numbers, and plain values folded over indented lines. An
-# indented line belongs to the section or value above it and is never a top-level key. A value written in a form this
-# does not read (a block scalar | or >, a flow collection, an anchor, alias or tag, a quote that ends on a later line)
-# is an error only when its key is asked for; a top level that is not a mapping is an error (the proxy refuses it too).
+# every document of the file, a later document or a repeated key winning. abg needs two top-level scalars (port,
+# admin_token), so this reads the top-level `key: value` lines the same way, and nothing more: plain, 'single-' and
+# "double-quoted" values, comments, booleans, numbers, and plain values folded over indented lines. An indented line
+# belongs to the section or value above it and is never a top-level key. A value in a form this does not read (a block
+# scalar | or >, a list, a flow collection, an anchor, alias or tag) is an error only when its key is asked for; a quote
+# that does not end on its line, or a file the proxy would refuse (a tab in the indentation, a list item among the
+# keys), is an error in any case. Checked against the proxy's own reader by dev.abg.cli.AbgConfigFileIT.
 
 class ConfigError(Exception):
     def __init__(self, message, line=None):
         super().__init__(message if line is None else "line %d: %s" % (line, message))
         self.message = message
         self.line = line
+
+class Unterminated(ConfigError):
+    """A quote that does not end on its line: where the value ends, and so what the next lines are, is not known."""
 
 class Unread:
     """A top-level value in a form read_config does not read; asking for its key is an error."""
@@ -69,7 +73,7 @@ def single_quoted(text, line):
             i += 1
         out.append(text[i])
         i += 1
-    raise ConfigError("the quoted value does not end on its line", line)
+    raise Unterminated("a quote that does not end on its line (abg reads quoted values that do)", line)
 
 def double_quoted(text, line):
     """text starts with '"': the value, its escapes applied, and what follows the closing quote."""
@@ -95,7 +99,7 @@ def double_quoted(text, line):
             break  # an escaped line break: the value goes on on the next line
         out.append(c)
         i += 1
-    raise ConfigError("the quoted value does not end on its line", line)
+    raise Unterminated("a quote that does not end on its line (abg reads quoted values that do)", line)
 
 def quoted(text, line):
     """A quoted scalar at the start of text: its value and the rest of the line, which may only be a comment."""
@@ -158,9 +162,11 @@ class Config:
             text = text[1:]
         self.lines = [l[:-1] if l.endswith("\r") else l for l in text.split("\n")]
         self.values = {}
+        self.document = {}  # the values of the document being read, merged into values at its end
         self.i = 0      # the next line to read
         self.base = 0   # the indentation of the current document's keys
         self.read()
+        self.end_document()
 
     def next_content(self):
         """The index of the next line that is not blank or a comment (len(lines) when there is none)."""
@@ -185,7 +191,7 @@ class Config:
             if re.match(r"(---|\.\.\.)([ \t]|$)", line):
                 if not is_blank_or_comment(line[3:]):
                     raise ConfigError("expected nothing but a comment after " + line[:3], number)
-                # a document starts or ends; every document's keys are read, a later one winning
+                self.end_document()
                 document = "ended" if line.startswith(".") else None
                 continue
             if document in (None, "ended") and line.startswith("%"):
@@ -193,19 +199,28 @@ class Config:
             if document == "ended":
                 raise ConfigError("expected --- before the next document", number)
             if document is None:
-                self.base = indent(line)
+                self.base, first = indent(line), number
                 if re.match(r"[{?&!]", line[self.base:]):
                     raise ConfigError("abg reads a mapping of plain or quoted keys, not one that starts like this", number)
                 # a document that is a list or a scalar gives the proxy no keys at all
                 document = "mapping" if is_mapping_entry(line[self.base:], number) else "other"
-            if document == "other" or indent(line) > self.base:
-                continue  # part of a non-mapping document, or of the key above (a nested section, a list, a value)
+            if indent(line) > self.base:
+                continue  # part of the key above (a nested section, a list, a value that goes on), or of a list
+            if document == "other":
+                if indent(line) == self.base and is_mapping_entry(line[self.base:], number):
+                    raise ConfigError("a key after a first line that is no 'key: value' (line %d)" % first, number)
+                continue
             if indent(line) < self.base:
                 raise ConfigError("a line indented less than the keys above it", number)
             key, rest = split_key(line[self.base:], number)
             if re.match(r" *\t", rest) and not is_blank_or_comment(rest):
                 raise ConfigError("a tab before the value of %s (the proxy's YAML reader refuses it)" % key, number)
-            self.values[key] = self.value(rest.strip(SPACE), number)
+            self.document[key] = self.value(rest.strip(SPACE), number)
+
+    def end_document(self):
+        """Every document's keys are the proxy's, a later document's winning, but not with a null or a nested section."""
+        self.values.update((k, v) for k, v in self.document.items() if v is not None)
+        self.document = {}
 
     def value(self, text, line):
         """The value of the key on line, text being what follows its colon."""
@@ -219,13 +234,17 @@ class Config:
                 return Unread(line, "a list, not a value")
             if not self.deeper(j):
                 return None
-            text, line = self.lines[j].strip(SPACE), j + 1
-            if is_list_item(text) or is_mapping_entry(text, line):
-                return None
-            self.i = j + 1
+            text = self.lines[j].strip(SPACE)
+            if is_list_item(text):
+                return Unread(line, "a list, not a value")
+            if is_mapping_entry(text, j + 1):
+                return None  # a nested section: its keys are the proxy's section.key, never this key
+            line, self.i = j + 1, j + 1
         if text[0] in "'\"":
             try:
                 value = quoted(text, line)
+            except Unterminated:
+                raise
             except ConfigError as e:
                 return Unread(line, e.message)
         elif text[0] in "|>[]{}&*!%@`," or re.match(r"[?:]([ \t]|$)", text) or is_list_item(text):
