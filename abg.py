@@ -11,6 +11,8 @@ abg runs it by path as `python3 abg.py COMMAND ARGS...` (standard library only: 
   merge_pages OUT FILE...        the items of several pages of sessions as one list, written to OUT
   new_session_body ID CAP LABEL  the body of POST /abg/sessions
   urlencode TEXT                 TEXT percent-encoded for a query parameter
+
+Money is shown half-up to the cent and a percent of a cap rounded down, as the proxy's own messages show them.
 """
 
 import json
@@ -311,9 +313,10 @@ def usd(v):
     return "-" if v is None else "$" + str(Decimal(v).quantize(Decimal("0.01"), ROUND_HALF_UP))
 
 def pct(spent, cap):
+    # rounded down, as the proxy's messages round it: 82.5 % is 82 %, and 100 % only once the cap is reached
     if not cap:
         return "-"
-    return "%d%%" % (Decimal(spent) * 100 / Decimal(cap)).quantize(Decimal(1), ROUND_HALF_UP)
+    return "%d%%" % (Decimal(spent) * 100 // Decimal(cap))
 
 def when(ts):
     if not ts:
