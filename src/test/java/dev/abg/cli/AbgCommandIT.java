@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -279,6 +280,24 @@ class AbgCommandIT {
     AbgScript.Result run = cli.run("run", "--session", "pc-1", "--", "true");
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.stderr().contains("[abg] session pc-1: $0.83 of $1.00 spent (82%), $0.18 left, warn"), run.toString());
+  }
+
+  @Test
+  void shouldTakeTheAdminTokenFromTheConfigFilesTopLevelOnly() throws IOException {
+    Path cwd = dir.resolve("token");
+    Files.createDirectories(cwd);
+    Map<String, String> noTokenInTheEnvironment = new HashMap<>();
+    noTokenInTheEnvironment.put("ABG_ADMIN_TOKEN", null);
+
+    Files.writeString(cwd.resolve("agentbillguard.yaml"), "pricing:\n  admin_token: wrong-token-0123456789\nadmin_token_old: old-token-0123456789\n"
+        + "admin_token: \"" + TOKEN + "\"   # quoted, a comment after it\n");
+    AbgScript.Result ok = new AbgScript(cwd, Map.of("ABG_URL", abg.baseUrl())).run("", noTokenInTheEnvironment, Duration.ofSeconds(30), "status");
+    assertEquals(0, ok.exitCode(), ok.toString());
+
+    Files.writeString(cwd.resolve("agentbillguard.yaml"), "pricing:\n  admin_token: " + TOKEN + "\n");
+    AbgScript.Result nested = new AbgScript(cwd, Map.of("ABG_URL", abg.baseUrl())).run("", noTokenInTheEnvironment, Duration.ofSeconds(30), "status");
+    assertEquals(1, nested.exitCode(), "a section's admin_token is not the token: " + nested);
+    assertTrue(nested.stderr().startsWith("abg: The admin API needs 'Authorization: Bearer <admin_token>'"), nested.toString());
   }
 
   @Test
