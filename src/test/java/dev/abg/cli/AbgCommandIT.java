@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -95,7 +96,7 @@ class AbgCommandIT {
     assertEquals(0, table.exitCode(), table.toString());
     assertTrue(table.stdout().startsWith("SESSION"), table.toString());
     assertLine(table.stdout(), "ls-1\\s+active\\s+\\$0\\.05\\s+\\$0\\.50\\s+9%\\s+\\$0\\.46\\s+1\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d\\s+Fix login");
-    assertLine(table.stdout(), "ls-2\\s+blocked\\s+\\$0\\.05\\s+\\$0\\.04\\s+113%\\s+\\$0\\.00\\s+1\\s+.*");
+    assertLine(table.stdout(), "ls-2\\s+blocked\\s+\\$0\\.05\\s+\\$0\\.04\\s+112%\\s+\\$0\\.00\\s+1\\s+.*"); // 112.5 %, rounded down
 
     AbgScript.Result blocked = cli.run("sessions", "--state", "blocked", "--json");
     assertEquals(0, blocked.exitCode(), blocked.toString());
@@ -237,15 +238,66 @@ class AbgCommandIT {
     admin.createSession("sl-3", "0.04", null);
     assertEquals(200, admin.claudeRequest("sl-3", MODEL)); // past the cap: blocked
 
-    assertStatusLine("abg $0.05 / $1.00 (5%)", "{\"session_id\":\"sl-1\",\"model\":{\"id\":\"claude-opus-5-5\"},\"cwd\":\"/tmp\"}", Map.of());
+    // $0.045 of $1: 4.5 %, rounded down
+    assertStatusLine("abg $0.05 / $1.00 (4%)", "{\"session_id\":\"sl-1\",\"model\":{\"id\":\"claude-opus-5-5\"},\"cwd\":\"/tmp\"}", Map.of());
     assertStatusLine("abg warn $0.05 / $0.05 (90%)", "{\"session_id\": \"sl-2\"}", Map.of());
     assertStatusLine("abg blocked $0.05 / $0.04", "{\"session_id\":\"sl-3\"}", Map.of());
     // Claude Code's own id is unknown to abg when abg run named the session in the URL: ABG_SESSION (set by abg run) is next
-    assertStatusLine("abg $0.05 / $1.00 (5%)", "{\"session_id\":\"5b0c3f7e-0000-4000-8000-000000000000\"}", Map.of("ABG_SESSION", "sl-1"));
+    assertStatusLine("abg $0.05 / $1.00 (4%)", "{\"session_id\":\"5b0c3f7e-0000-4000-8000-000000000000\"}", Map.of("ABG_SESSION", "sl-1"));
     assertStatusLine("abg: no spend yet", "{\"session_id\":\"5b0c3f7e-0000-4000-8000-000000000000\"}", Map.of());
     assertStatusLine("abg: no spend yet", "not json", Map.of());
     assertStatusLine("abg: set ABG_ADMIN_TOKEN", "{\"session_id\":\"sl-1\"}", Map.of("ABG_ADMIN_TOKEN", "wrong-token-0123456789"));
     assertStatusLine("abg: proxy down", "{\"session_id\":\"sl-1\"}", Map.of("ABG_URL", "http://127.0.0.1:" + freePort()));
+  }
+
+  @Test
+  void shouldRoundThePercentOfACapDownAsTheProxysMessagesDo() {
+    // 275,000 input tokens × $3 per MTok = $0.825, 82.5 % of a $1 cap: 82 %; 333,000 = $0.999: 99 %, not a 100 % before the cap
+    try {
+      upstream.config().anthropicUsage(275_000, 0, 0, 0, 0);
+      admin.createSession("pc-1", "1", null);
+      assertEquals(200, admin.claudeRequest("pc-1", MODEL));
+      upstream.config().anthropicUsage(333_000, 0, 0, 0, 0);
+      admin.createSession("pc-2", "1", null);
+      assertEquals(200, admin.claudeRequest("pc-2", MODEL));
+    } finally {
+      upstream.config().anthropicUsage(10_000, 0, 0, 0, 1_000);
+    }
+
+    assertStatusLine("abg warn $0.83 / $1.00 (82%)", "{\"session_id\":\"pc-1\"}", Map.of());
+    assertStatusLine("abg warn $1.00 / $1.00 (99%)", "{\"session_id\":\"pc-2\"}", Map.of());
+
+    AbgScript.Result table = cli.run("sessions", "--state", "warn");
+    assertEquals(0, table.exitCode(), table.toString());
+    assertLine(table.stdout(), "pc-1\\s+warn\\s+\\$0\\.83\\s+\\$1\\.00\\s+82%\\s+\\$0\\.18\\s+1\\s+.*");
+    assertLine(table.stdout(), "pc-2\\s+warn\\s+\\$1\\.00\\s+\\$1\\.00\\s+99%\\s+\\$0\\.00\\s+1\\s+.*");
+
+    AbgScript.Result status = cli.run("status");
+    assertEquals(0, status.exitCode(), status.toString());
+    assertLine(status.stdout(), "pc-1\\s+warn\\s+\\$0\\.83\\s+\\$1\\.00\\s+82%\\s+\\$0\\.18");
+    assertTrue(status.stdout().contains("! Budget warning: session 'pc-1' $0.83/1.00 (82%)."), "the proxy's own message agrees: " + status);
+
+    AbgScript.Result run = cli.run("run", "--session", "pc-1", "--", "true");
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.stderr().contains("[abg] session pc-1: $0.83 of $1.00 spent (82%), $0.18 left, warn"), run.toString());
+  }
+
+  @Test
+  void shouldTakeTheAdminTokenFromTheConfigFilesTopLevelOnly() throws IOException {
+    Path cwd = dir.resolve("token");
+    Files.createDirectories(cwd);
+    Map<String, String> noTokenInTheEnvironment = new HashMap<>();
+    noTokenInTheEnvironment.put("ABG_ADMIN_TOKEN", null);
+
+    Files.writeString(cwd.resolve("agentbillguard.yaml"), "pricing:\n  admin_token: wrong-token-0123456789\nadmin_token_old: old-token-0123456789\n"
+        + "admin_token: \"" + TOKEN + "\"   # quoted, a comment after it\n");
+    AbgScript.Result ok = new AbgScript(cwd, Map.of("ABG_URL", abg.baseUrl())).run("", noTokenInTheEnvironment, Duration.ofSeconds(30), "status");
+    assertEquals(0, ok.exitCode(), ok.toString());
+
+    Files.writeString(cwd.resolve("agentbillguard.yaml"), "pricing:\n  admin_token: " + TOKEN + "\n");
+    AbgScript.Result nested = new AbgScript(cwd, Map.of("ABG_URL", abg.baseUrl())).run("", noTokenInTheEnvironment, Duration.ofSeconds(30), "status");
+    assertEquals(1, nested.exitCode(), "a section's admin_token is not the token: " + nested);
+    assertTrue(nested.stderr().startsWith("abg: The admin API needs 'Authorization: Bearer <admin_token>'"), nested.toString());
   }
 
   @Test

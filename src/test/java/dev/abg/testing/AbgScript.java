@@ -16,7 +16,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs the {@code abg} launcher script at the repository root as a user would, in a clean environment (only PATH and the
  * locale are inherited, plus what the test gives), in a working directory of the test's choosing, stdin from a string.
- * Every run is bounded by its timeout; on expiry the process tree is killed.
+ * Every run is bounded by its timeout; on expiry the process tree is killed. {@link #python} runs the script's python3
+ * half, {@code abg.py} beside it, the same way.
  */
 public final class AbgScript {
 
@@ -54,6 +55,17 @@ public final class AbgScript {
     List<String> command = new ArrayList<>();
     command.add(script.toString());
     command.addAll(List.of(args));
+    return exec(command, stdin, extraEnv, timeout);
+  }
+
+  /** {@code python3 abg.py ARGS...}: one command of the script's python3 half, for example {@code config FILE KEY...}. */
+  public Result python(String... args) {
+    List<String> command = new ArrayList<>(List.of("python3", script.resolveSibling("abg.py").toString()));
+    command.addAll(List.of(args));
+    return exec(command, "", Map.of(), Duration.ofSeconds(30));
+  }
+
+  private Result exec(List<String> command, String stdin, Map<String, String> extraEnv, Duration timeout) {
     try {
       Files.createDirectories(workDir);
       Path in = Files.createTempFile(workDir, "stdin", ".txt");
