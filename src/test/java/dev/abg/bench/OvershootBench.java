@@ -1,7 +1,6 @@
 package dev.abg.bench;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.abg.testing.AbgProcess;
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.FakeUpstream;
 import dev.abg.testing.Postgres;
 import dev.abg.testing.StreamRecord;
@@ -137,8 +137,7 @@ public final class OvershootBench {
     // a prompt of about INPUT_TOKENS tokens (4 bytes each), as the fake upstream reports: the proxy sizes a request's input
     // from its body, so a 2,000-token input in a 60-byte body would be under-reserved in a way no real agent's is
     String prompt = "write a long story about " + "the sea and the sky ".repeat((int) (INPUT_TOKENS * 4 / 20));
-    String body = "{\"model\":\"claude-opus-4-8\",\"max_tokens\":8192,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
-        + "\"}]}";
+    AgentRequest streamed = AgentRequest.anthropic("claude-opus-4-8").maxTokens(8192).stream(true).prompt(prompt).sessionInPath("overshoot").apiKey("sk-ant-bench");
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
     List<Future<int[]>> clients = new ArrayList<>();
     for (int i = 0; i < CLIENTS; i++) {
@@ -147,9 +146,7 @@ public final class OvershootBench {
         int sent = 0;
         while (sent < 100) {
           sent++;
-          HttpRequest request = HttpRequest.newBuilder(URI.create(abg.baseUrl() + "/s/overshoot/v1/messages")).timeout(Duration.ofSeconds(60))
-              .header("content-type", "application/json").header("anthropic-version", "2023-06-01").header("x-api-key", "sk-ant-bench")
-              .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+          HttpRequest request = streamed.http(abg.baseUrl()).timeout(Duration.ofSeconds(60)).build();
           HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
           if (response.statusCode() == 402) {
             return new int[] {sent, 1};
