@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.restassured.OpenApiValidationFilter;
 
+import dev.abg.testing.AgentRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
@@ -84,9 +85,8 @@ class AdminAuthTests {
   @Test
   void shouldNeverAskTheProxyRoutesForTheToken() {
     given().get("/v1/models").then().statusCode(not(equalTo(401)));
-    given().contentType("application/json").header("anthropic-version", "2023-06-01")
-        .body("{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
-        .post("/s/" + AdminApi.uniqueId("noauth") + "/v1/messages").then().statusCode(200);
+    AgentRequest request = AgentRequest.anthropic("claude-sonnet-4-6").maxTokens(10).without("stream").prompt("hi").sessionInPath(AdminApi.uniqueId("noauth"));
+    given().headers(request.headers()).body(request.body()).post(request.path()).then().statusCode(200);
   }
 
   private static io.restassured.response.Response send(RequestSpecification request, String[] call) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 
+import dev.abg.testing.AgentRequest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
@@ -23,15 +24,15 @@ import io.restassured.specification.RequestSpecification;
 @TestProfile(AdminTokenProfile.class)
 class RaiseAndResumeTests {
 
-  private static final String MESSAGE = "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  private static final AgentRequest MESSAGE = AgentRequest.anthropic("claude-sonnet-4-6").maxTokens(64).without("stream").prompt("hi");
 
   private static RequestSpecification admin() {
     return given().header("Authorization", "Bearer " + AdminTokenProfile.TOKEN).contentType("application/json");
   }
 
   private static Response proxied(String session) {
-    return given().contentType("application/json").header("anthropic-version", "2023-06-01").header("x-api-key", "sk-ant-test")
-        .body(MESSAGE).post("/s/" + session + "/v1/messages");
+    AgentRequest request = MESSAGE.copy().sessionInPath(session);
+    return given().headers(request.headers()).body(request.body()).post(request.path());
   }
 
   @Test

@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.abg.spend.ledger.LedgerStore;
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.RequiresPostgres;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -27,14 +28,14 @@ import io.restassured.response.Response;
 @RequiresPostgres
 class TeamLedgerDownPostgresTests {
 
-  private static final String MESSAGE = "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+  private static final AgentRequest MESSAGE = AgentRequest.anthropic("claude-sonnet-4-6").maxTokens(64).without("stream").prompt("hi");
 
   @Inject
   LedgerStore store;
 
   private static Response proxied(String session) {
-    return given().contentType("application/json").header("anthropic-version", "2023-06-01").header("x-api-key", "sk-ant-test")
-        .body(MESSAGE).post("/s/" + session + "/v1/messages");
+    AgentRequest request = MESSAGE.copy().sessionInPath(session);
+    return given().headers(request.headers()).body(request.body()).post(request.path());
   }
 
   private void sql(String statement) throws Exception {

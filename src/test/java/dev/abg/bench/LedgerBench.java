@@ -204,7 +204,7 @@ public final class LedgerBench {
   /**
    * One request, admitted and settled; returns how many times it was denied first. The caps are far above what a run
    * spends, so a denial is spurious: it is counted and the request tried again (at most 1,000 times), so that the
-   * benchmark measures on and reports it rather than stopping. (Seen in team mode on a shared session: see docs/benchmarks.md.)
+   * benchmark measures on and reports it rather than stopping. (Seen in team mode on a shared session: docs/benchmarks/2026-11-28-first-machine.md, "Team mode".)
    */
   private static int settleOne(SpendService spend, String session, long fingerprint) {
     Instant now = Instant.now();

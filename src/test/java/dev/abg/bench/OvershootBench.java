@@ -1,16 +1,11 @@
 package dev.abg.bench;
 
 import java.math.BigDecimal;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.abg.testing.AbgProcess;
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.FakeUpstream;
+import dev.abg.testing.Ledger;
 import dev.abg.testing.Postgres;
 import dev.abg.testing.StreamRecord;
 
@@ -47,11 +44,6 @@ public final class OvershootBench {
   record Result(String mode, int requests, int blocked, long cutoffs, long recordedMicros, long upstreamMicros) {
   }
 
-  /** Opens a connection to the ledger the run wrote into. */
-  interface LedgerConnection {
-    Connection open() throws Exception;
-  }
-
   public static void main(String[] args) throws Exception {
     Path work = Files.createTempDirectory("abg-overshoot");
     List<Result> results = new ArrayList<>();
@@ -61,8 +53,7 @@ public final class OvershootBench {
       for (String mode : List.of("hard", "soft")) {
         reset(upstream, deltas);
         try (AbgProcess abg = AbgProcess.start(work.resolve(mode), settings(upstream, mode))) {
-          results.add(run(mode + ", 1 instance, SQLite", List.of(abg), upstream,
-              () -> DriverManager.getConnection("jdbc:sqlite:" + abg.dir().resolve("data/abg.db"))));
+          results.add(run(mode + ", 1 instance, SQLite", List.of(abg), upstream, abg.ledger()));
         }
       }
       if (Postgres.available()) {
@@ -108,12 +99,10 @@ public final class OvershootBench {
       for (int i = 0; i < n; i++) {
         instances.add(AbgProcess.start(work.resolve("instance-" + (char) ('a' + i)), settings));
       }
-      Result r = run("hard, team: " + n + (n == 1 ? " instance" : " instances") + ", PostgreSQL", instances, upstream,
-          () -> DriverManager.getConnection(url, Postgres.USER, ""));
-      try (Connection c = DriverManager.getConnection(url, Postgres.USER, ""); Statement st = c.createStatement()) {
-        System.out.printf("team of %d: session spent_micros=%d leased_micros=%d at the end%n", n,
-            single(st, "SELECT spent_micros FROM sessions WHERE id = 'overshoot'"), single(st, "SELECT leased_micros FROM sessions WHERE id = 'overshoot'"));
-      }
+      Ledger ledger = Ledger.jdbc(url, Postgres.USER);
+      Result r = run("hard, team: " + n + (n == 1 ? " instance" : " instances") + ", PostgreSQL", instances, upstream, ledger);
+      System.out.printf("team of %d: session spent_micros=%d leased_micros=%d at the end%n", n,
+          ledger.number("SELECT spent_micros FROM sessions WHERE id = 'overshoot'"), ledger.number("SELECT leased_micros FROM sessions WHERE id = 'overshoot'"));
       for (AbgProcess abg : instances) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\] (CUTOFF|ALLOW|WARN) session=overshoot .* cost=\\$([0-9.]+)").matcher(abg.log());
         BigDecimal sum = BigDecimal.ZERO;
@@ -132,13 +121,12 @@ public final class OvershootBench {
   }
 
   /** The clients go round-robin to the instances: client i to instance i mod n. */
-  private static Result run(String mode, List<AbgProcess> instances, FakeUpstream upstream, LedgerConnection ledger) throws Exception {
+  private static Result run(String mode, List<AbgProcess> instances, FakeUpstream upstream, Ledger ledger) throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     // a prompt of about INPUT_TOKENS tokens (4 bytes each), as the fake upstream reports: the proxy sizes a request's input
     // from its body, so a 2,000-token input in a 60-byte body would be under-reserved in a way no real agent's is
     String prompt = "write a long story about " + "the sea and the sky ".repeat((int) (INPUT_TOKENS * 4 / 20));
-    String body = "{\"model\":\"claude-opus-4-8\",\"max_tokens\":8192,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
-        + "\"}]}";
+    AgentRequest streamed = AgentRequest.anthropic("claude-opus-4-8").maxTokens(8192).stream(true).prompt(prompt).sessionInPath("overshoot").apiKey("sk-ant-bench");
     ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
     List<Future<int[]>> clients = new ArrayList<>();
     for (int i = 0; i < CLIENTS; i++) {
@@ -147,9 +135,7 @@ public final class OvershootBench {
         int sent = 0;
         while (sent < 100) {
           sent++;
-          HttpRequest request = HttpRequest.newBuilder(URI.create(abg.baseUrl() + "/s/overshoot/v1/messages")).timeout(Duration.ofSeconds(60))
-              .header("content-type", "application/json").header("anthropic-version", "2023-06-01").header("x-api-key", "sk-ant-bench")
-              .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+          HttpRequest request = streamed.http(abg.baseUrl()).timeout(Duration.ofSeconds(60)).build();
           HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
           if (response.statusCode() == 402) {
             return new int[] {sent, 1};
@@ -173,20 +159,9 @@ public final class OvershootBench {
     for (StreamRecord s : upstream.streams()) {
       upstreamPico += INPUT_TOKENS * INPUT_PICO + s.outputTokensWritten() * OUTPUT_PICO;
     }
-    long recorded;
-    long cutoffs;
-    try (Connection c = ledger.open(); Statement st = c.createStatement()) {
-      recorded = single(st, "SELECT COALESCE(SUM(cost_micros), 0) FROM requests WHERE session_id = 'overshoot'");
-      cutoffs = single(st, "SELECT COUNT(*) FROM requests WHERE session_id = 'overshoot' AND action = 'cutoff'");
-    }
+    long recorded = ledger.number("SELECT COALESCE(SUM(cost_micros), 0) FROM requests WHERE session_id = 'overshoot'");
+    long cutoffs = ledger.number("SELECT COUNT(*) FROM requests WHERE session_id = 'overshoot' AND action = 'cutoff'");
     return new Result(mode, requests, blocked, cutoffs, recorded, upstreamPico / 1_000_000);
-  }
-
-  private static long single(Statement st, String sql) throws Exception {
-    try (ResultSet rs = st.executeQuery(sql)) {
-      rs.next();
-      return rs.getLong(1);
-    }
   }
 
   private static String usd(long micros) {

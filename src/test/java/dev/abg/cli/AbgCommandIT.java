@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,6 +26,7 @@ import dev.abg.testing.AbgProcess;
 import dev.abg.testing.AbgScript;
 import dev.abg.testing.AdminClient;
 import dev.abg.testing.FakeUpstream;
+import dev.abg.testing.PackagedProxy;
 
 /**
  * Every subcommand of the {@code abg} script against the packaged proxy (with an admin token) and a fake upstream: output,
@@ -34,37 +34,27 @@ import dev.abg.testing.FakeUpstream;
  * here; with the real Claude Code and Codex in {@link AbgRunAgentsIT}.
  */
 @Timeout(120)
+@PackagedProxy(adminToken = AbgCommandIT.TOKEN, config = {"session_budget_usd: 5", "daily_budget_usd: 20"})
 class AbgCommandIT {
 
   static final String TOKEN = "it-admin-token-0123456789";
   static final String MODEL = "claude-sonnet-4-6";
 
-  static FakeUpstream upstream;
   static AbgProcess abg;
   static AdminClient admin;
+  static FakeUpstream upstream;
   static AbgScript cli;
   static Path dir;
 
   @BeforeAll
-  static void start(@TempDir Path tmp) {
+  static void start(AbgProcess proxy, AdminClient adminClient, FakeUpstream fake, @TempDir Path tmp) {
     dir = tmp;
-    upstream = FakeUpstream.started();
+    upstream = fake;
     // 10,000 input × $3 + 1,000 output × $15 per MTok = $0.045 a request
     upstream.config().anthropicUsage(10_000, 0, 0, 0, 1_000);
-    abg = AbgProcess.start(tmp.resolve("proxy"), Map.of("upstream_anthropic", upstream.baseUrl(), "upstream_openai", upstream.baseUrl(),
-        "admin_token", TOKEN, "session_budget_usd", "5", "daily_budget_usd", "20"));
-    admin = new AdminClient(abg.baseUrl(), TOKEN);
+    abg = proxy;
+    admin = adminClient;
     cli = new AbgScript(tmp.resolve("cwd"), Map.of("ABG_URL", abg.baseUrl(), "ABG_ADMIN_TOKEN", TOKEN));
-  }
-
-  @AfterAll
-  static void stop() {
-    if (abg != null) {
-      abg.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
   }
 
   @Test

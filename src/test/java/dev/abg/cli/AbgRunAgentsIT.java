@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -25,6 +22,7 @@ import dev.abg.testing.AbgScript;
 import dev.abg.testing.AdminClient;
 import dev.abg.testing.AgentCli;
 import dev.abg.testing.FakeUpstream;
+import dev.abg.testing.PackagedProxy;
 
 /**
  * {@code abg run --session NAME [--cap USD] -- claude -p …} and {@code -- codex exec …} with the real, pinned CLIs: each lands in the
@@ -32,33 +30,22 @@ import dev.abg.testing.FakeUpstream;
  * abg run gives it {@code -c openai_base_url=…/s/NAME/v1} and CODEX_API_KEY from OPENAI_API_KEY.
  */
 @Timeout(300)
+@PackagedProxy(adminToken = AbgRunAgentsIT.TOKEN)
 class AbgRunAgentsIT {
 
   static final String TOKEN = "it-admin-token-0123456789";
   static final Pattern CODEX_SESSION = Pattern.compile("session id: ([0-9a-f-]{36})");
 
-  static FakeUpstream upstream;
   static AbgProcess abg;
   static AdminClient admin;
   static AbgScript abgScript;
   static final AgentCli cli = AgentCli.fromSystemProperties();
 
   @BeforeAll
-  static void start(@TempDir Path dir) {
-    upstream = FakeUpstream.started();
-    abg = AbgProcess.start(dir, Map.of("upstream_anthropic", upstream.baseUrl(), "upstream_openai", upstream.baseUrl(), "admin_token", TOKEN));
-    admin = new AdminClient(abg.baseUrl(), TOKEN);
-    abgScript = new AbgScript(dir, Map.of());
-  }
-
-  @AfterAll
-  static void stop() {
-    if (abg != null) {
-      abg.close();
-    }
-    if (upstream != null) {
-      upstream.close();
-    }
+  static void start(AbgProcess proxy, AdminClient adminClient) {
+    abg = proxy;
+    admin = adminClient;
+    abgScript = new AbgScript(abg.dir(), Map.of());
   }
 
   @Test
@@ -79,7 +66,7 @@ class AbgRunAgentsIT {
   }
 
   @Test
-  void shouldPutACodexRunInTheNamedSessionThroughTheBuiltInProvider() {
+  void shouldPutACodexRunInTheNamedSessionThroughTheBuiltInProvider(FakeUpstream upstream) {
     AgentCli.Result run = cli.codexExecVia(launcher("run-codex", "1.5"), "say hi", env(), Duration.ofSeconds(120));
     assertEquals(0, run.exitCode(), run.toString());
     Matcher m = CODEX_SESSION.matcher(run.stderr() + run.stdout());

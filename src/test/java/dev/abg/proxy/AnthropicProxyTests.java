@@ -11,7 +11,6 @@ import java.math.BigDecimal;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +21,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 import dev.abg.config.BudgetSettings;
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.CannedResponse;
 import dev.abg.testing.RecordedRequest;
 import dev.abg.testing.ReferenceSamples;
@@ -40,16 +40,10 @@ class AnthropicProxyTests extends ProxyTestBase {
     return "t-" + UUID.randomUUID();
   }
 
-  private static Map<String, String> claude(String session) {
-    Map<String, String> h = new HashMap<>(ProxyClient.CLAUDE_HEADERS);
-    h.put("X-Claude-Code-Session-Id", session);
-    return h;
-  }
-
   @Test
   void shouldPassTheStreamThroughByteForByte() {
     String session = session();
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages?beta=true", claude(session), ProxyClient.messages("claude-opus-5-5", true)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-opus-5-5").stream(true).path("/v1/messages?beta=true").session(session));
     assertEquals(200, response.statusCode());
     // the fake numbers its messages; everything else is the reference sample, byte for byte
     assertEquals(ReferenceSamples.ANTHROPIC_MESSAGES_STREAM, response.body().replaceFirst("msg_fake_\\d+", "msg_mock_14"));
@@ -62,7 +56,7 @@ class AnthropicProxyTests extends ProxyTestBase {
   @Test
   void shouldDeliverTheFirstEventBeforeTheUpstreamSendsTheLast() throws Exception {
     upstream.config().textEvents(10).eventDelayMs(100);
-    HttpResponse<InputStream> response = ProxyClient.open(ProxyClient.post("/v1/messages", claude(session()), ProxyClient.messages("claude-sonnet-4-6", true)));
+    HttpResponse<InputStream> response = ProxyClient.open(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session(session()));
     InputStream body = response.body();
     ByteArrayOutputStream seen = new ByteArrayOutputStream();
     long firstDeltaAt = 0;
@@ -83,7 +77,7 @@ class AnthropicProxyTests extends ProxyTestBase {
   @Test
   void shouldRecordOneRowWithExactTokensAndCost() {
     String session = session();
-    ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
+    ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session(session));
     Map<String, Object> row = ledger.lastRow(session);
     assertEquals(1, ledger.rows(session).size());
     assertEquals(120L, num(row, "input_tokens"));
@@ -106,7 +100,7 @@ class AnthropicProxyTests extends ProxyTestBase {
   void shouldPriceAnUnknownModelByItsFamilyAndFlagIt() {
     String session = session();
     upstream.config().anthropicUsage(120, 30, 10, 1000, 7);
-    ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-opus-5-5", false)));
+    ProxyClient.send(AgentRequest.claudeCode("claude-opus-5-5").session(session));
     Map<String, Object> row = ledger.lastRow(session);
     // priced as claude-opus-4-8: 120×5 + 30×6.25 + 10×10 + 1000×0.50 + 7×25 = 600 + 187.5 + 100 + 500 + 175 = 1562.5 → 1563 µ$
     assertEquals(1563L, num(row, "cost_micros"));
@@ -118,7 +112,7 @@ class AnthropicProxyTests extends ProxyTestBase {
   @Test
   void shouldRecordAJsonResponseAndReleaseItWhole() {
     String session = session();
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-opus-5-5", false)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-opus-5-5").session(session));
     assertEquals(ReferenceSamples.ANTHROPIC_MESSAGES_NONSTREAM, response.body().replaceFirst("msg_fake_\\d+", "msg_mock_15"));
     assertEquals(String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length), response.headers().firstValue("content-length").orElseThrow());
     assertEquals(1463L, num(ledger.lastRow(session), "cost_micros"));
@@ -129,15 +123,14 @@ class AnthropicProxyTests extends ProxyTestBase {
     String path = session();
     String header = session();
     String claude = session();
-    Map<String, String> headers = claude(claude);
-    headers.put("x-abg-session-id", header);
-    ProxyClient.send(ProxyClient.post("/s/" + path + "/v1/messages", headers, ProxyClient.messages("claude-sonnet-4-6", true)));
+    AgentRequest request = AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session(claude);
+    ProxyClient.send(request.copy().abgSession(header).sessionInPath(path));
     assertEquals(1, ledger.rows(path).size());
-    ProxyClient.send(ProxyClient.post("/anthropic/v1/messages", headers, ProxyClient.messages("claude-sonnet-4-6", true)));
+    ProxyClient.send(request.copy().abgSession(header).path("/anthropic/v1/messages"));
     assertEquals(1, ledger.rows(header).size());
-    ProxyClient.send(ProxyClient.post("/s/" + path + "/anthropic/v1/messages", claude(claude), ProxyClient.messages("claude-sonnet-4-6", true)));
+    ProxyClient.send(request.copy().sessionInPath(path).path("/anthropic/v1/messages"));
     assertEquals(2, ledger.rows(path).size());
-    ProxyClient.send(ProxyClient.post("/v1/messages", claude(claude), ProxyClient.messages("claude-sonnet-4-6", true)));
+    ProxyClient.send(request);
     assertEquals(1, ledger.rows(claude).size());
     assertEquals("/v1/messages", upstream.lastRequest().path());
   }
@@ -145,32 +138,27 @@ class AnthropicProxyTests extends ProxyTestBase {
   @Test
   void shouldFallBackToMetadataUserIdAndThenToDefault() {
     String session = UUID.randomUUID().toString();
-    String body = "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10,\"metadata\":{\"user_id\":\"{\\\"device_id\\\":\\\"abc\\\",\\\"account_uuid\\\":\\\"\\\",\\\"session_id\\\":\\\""
-        + session + "\\\"}\"},\"messages\":[]}";
-    ProxyClient.send(ProxyClient.post("/v1/messages", ProxyClient.CLAUDE_HEADERS, body));
+    String userId = "{\"device_id\":\"abc\",\"account_uuid\":\"\",\"session_id\":\"" + session + "\"}";   // Claude Code's, as JSON in a string
+    ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").maxTokens(10).without("stream").field("metadata", Map.of("user_id", userId)).noTurns());
     assertEquals(1, ledger.rows(session).size());
     int before = ledger.rows("default").size();
-    ProxyClient.send(ProxyClient.post("/v1/messages", ProxyClient.CLAUDE_HEADERS, ProxyClient.messages("claude-sonnet-4-6", false)));
+    ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6"));
     assertEquals(before + 1, ledger.rows("default").size());
   }
 
   @Test
   void shouldRecordTheSubAgent() {
     String session = session();
-    Map<String, String> headers = claude(session);
-    headers.put("x-claude-code-agent-id", "a1b2c3d4");
-    ProxyClient.send(ProxyClient.post("/v1/messages", headers, ProxyClient.messages("claude-haiku-5-5", true)));
+    ProxyClient.send(AgentRequest.claudeCode("claude-haiku-5-5").stream(true).session(session).header("x-claude-code-agent-id", "a1b2c3d4"));
     assertEquals("a1b2c3d4", ledger.lastRow(session).get("agent_id"));
   }
 
   @Test
   void shouldRefuseABadSessionIdWithoutCallingTheUpstream() {
-    Map<String, String> headers = claude("not ok/..");
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages", headers, ProxyClient.messages("claude-sonnet-4-6", true)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session("not ok/.."));
     assertEquals(400, response.statusCode());
     assertTrue(response.body().startsWith("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"abg: invalid session id"), response.body());
-    HttpResponse<String> tooLong = ProxyClient.send(ProxyClient.post("/s/" + "x".repeat(129) + "/v1/messages", ProxyClient.CLAUDE_HEADERS,
-        ProxyClient.messages("claude-sonnet-4-6", true)));
+    HttpResponse<String> tooLong = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).sessionInPath("x".repeat(129)));
     assertEquals(400, tooLong.statusCode());
     assertEquals(0, upstream.requestCount());
   }
@@ -179,10 +167,10 @@ class AnthropicProxyTests extends ProxyTestBase {
   void shouldBlockAtTheCapWith402AndNotCallTheUpstream() {
     String session = session();
     spend.changes().create(session, "cap test", 1_000L);
-    HttpResponse<String> first = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
+    HttpResponse<String> first = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session(session));
     assertEquals(200, first.statusCode());
     spend.changes().setCap(session, 500L);                          // 878 µ$ spent: now past the cap
-    HttpResponse<String> blocked = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
+    HttpResponse<String> blocked = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session(session));
     assertEquals(402, blocked.statusCode());
     String message = "abg: session '" + session + "' reached its cap: $0.00 of $0.00. Raise it: abg raise " + session + " 1";
     assertEquals("{\"type\":\"error\",\"error\":{\"type\":\"billing_error\",\"message\":\"" + message + "\"}}", blocked.body());
@@ -204,7 +192,7 @@ class AnthropicProxyTests extends ProxyTestBase {
     try {
       spend.changes().putBudgets(new BudgetSettings(before.sessionBudgetUsd(), before.dailyBudgetUsd(), before.warnAt(), false));
       for (int i = 0; i < 3; i++) {
-        HttpResponse<String> r = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
+        HttpResponse<String> r = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session(session));
         assertEquals(200, r.statusCode());
         if (i > 0) {
           assertTrue(r.headers().firstValue("x-abg-budget-warning").orElseThrow().startsWith("Budget warning: session=$0.00"));
@@ -222,10 +210,10 @@ class AnthropicProxyTests extends ProxyTestBase {
     String a = session();
     String b = session();
     try {
-      ProxyClient.send(ProxyClient.post("/v1/messages", claude(a), ProxyClient.messages("claude-sonnet-4-6", true)));
+      ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session(a));
       BigDecimal today = BigDecimal.valueOf(spend.today().settledMicros(), 6);
       spend.changes().putBudgets(new BudgetSettings(before.sessionBudgetUsd(), Optional.of(today), before.warnAt(), true));
-      HttpResponse<String> blocked = ProxyClient.send(ProxyClient.post("/v1/messages", claude(b), ProxyClient.messages("claude-sonnet-4-6", true)));
+      HttpResponse<String> blocked = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session(b));
       assertEquals(402, blocked.statusCode());
       assertTrue(blocked.body().contains("the daily budget is reached"), blocked.body());
       assertEquals("block", ledger.lastRow(b).get("action"));
@@ -239,7 +227,7 @@ class AnthropicProxyTests extends ProxyTestBase {
     String session = session();
     CannedResponse overloaded = CannedResponse.anthropicOverloaded().withHeader("retry-after", "3");
     upstream.config().respondNext(1, overloaded);
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session(session));
     assertEquals(529, response.statusCode());
     assertEquals(overloaded.bodyString(), response.body());
     assertEquals("3", response.headers().firstValue("retry-after").orElseThrow());
@@ -248,7 +236,7 @@ class AnthropicProxyTests extends ProxyTestBase {
     assertEquals(0L, num(row, "cost_micros"));
 
     upstream.config().respondNext(1, CannedResponse.anthropicError(400, "invalid_request_error", "max_tokens: too large"));
-    HttpResponse<String> bad = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", false)));
+    HttpResponse<String> bad = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").session(session));
     assertEquals(400, bad.statusCode());
     assertTrue(bad.body().contains("max_tokens: too large"));
     assertEquals(2, ledger.rows(session).size());
@@ -257,11 +245,9 @@ class AnthropicProxyTests extends ProxyTestBase {
   @Test
   void shouldAskTheUpstreamForAnUncompressedBodyAndStripHopByHopHeaders() {
     upstream.config().gzipWhenAccepted(true);
-    Map<String, String> headers = claude(session());
-    headers.put("accept-encoding", "gzip, deflate, br, zstd");
-    headers.put("x-abg-session-id", "explicit-" + UUID.randomUUID());
-    headers.put("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14");
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages?beta=true", headers, ProxyClient.messages("claude-sonnet-4-6", true)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).path("/v1/messages?beta=true").session(session())
+        .header("accept-encoding", "gzip, deflate, br, zstd").abgSession("explicit-" + UUID.randomUUID())
+        .header("anthropic-beta", "claude-code-20250219,interleaved-thinking-2025-05-14"));
     assertEquals(200, response.statusCode());
     RecordedRequest seen = upstream.lastRequest();
     assertEquals("identity", seen.header("accept-encoding"));
@@ -276,7 +262,7 @@ class AnthropicProxyTests extends ProxyTestBase {
   void shouldPassCountTokensThroughWithoutBillingIt() {
     String session = session();
     upstream.config().countTokens(4242);
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages/count_tokens", claude(session), ProxyClient.messages("claude-sonnet-4-6", false)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").path("/v1/messages/count_tokens").session(session));
     assertEquals(200, response.statusCode());
     assertTrue(response.body().contains("4242"));
     assertEquals(session, response.headers().firstValue("x-abg-session").orElseThrow());
@@ -287,7 +273,7 @@ class AnthropicProxyTests extends ProxyTestBase {
   void shouldBillWhatWasConsumedWhenTheAgentGoesAwayAndCloseTheUpstream() throws Exception {
     String session = session();
     upstream.config().textEvents(50).eventDelayMs(40);
-    HttpResponse<InputStream> response = ProxyClient.open(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
+    HttpResponse<InputStream> response = ProxyClient.open(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session(session));
     InputStream body = response.body();
     byte[] buffer = new byte[8192];
     int total = 0;
@@ -311,10 +297,12 @@ class AnthropicProxyTests extends ProxyTestBase {
 
   @Test
   void shouldAnswerANonJsonBodyOrAMissingModelWithAClearError() {
-    HttpResponse<String> notJson = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session()), "hello"));
+    Map<String, String> headers = AgentRequest.claudeCode("claude-sonnet-4-6").session(session()).headers();
+    HttpResponse<String> notJson = ProxyClient.send(ProxyClient.post("/v1/messages", headers, "hello"));
     assertEquals(400, notJson.statusCode());
     assertTrue(notJson.body().contains("abg: the request body is not valid JSON"), notJson.body());
-    HttpResponse<String> noModel = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session()), "{\"messages\":[]}"));
+    HttpResponse<String> noModel = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").session(session()).without("model").without("max_tokens")
+        .without("stream").noTurns());
     assertEquals(400, noModel.statusCode());
     assertTrue(noModel.body().contains("names no model"));
     assertEquals(0, upstream.requestCount());
@@ -324,7 +312,7 @@ class AnthropicProxyTests extends ProxyTestBase {
   void shouldAnswerAStreamThatBreaksMidwayWithAnErrorEventAndBillIt() {
     String session = session();
     upstream.config().textEvents(20).fault(dev.abg.testing.Fault.RESET, 5);
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session), ProxyClient.messages("claude-sonnet-4-6", true)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).session(session));
     assertEquals(200, response.statusCode());
     assertTrue(response.body().contains("event: error"), response.body());
     Map<String, Object> row = ledger.lastRow(session);

@@ -9,12 +9,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.abg.spend.SpendService;
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.FakeUpstream;
 import dev.abg.testing.InjectFakeUpstream;
 import dev.abg.testing.Ledger;
@@ -59,7 +57,7 @@ class BadInputTests {
 
   @Test
   void shouldRefuseBodiesThatAreNotAJsonObjectWithAModelInEachProvidersShape() {
-    String sonnet = ProxyClient.messages("claude-sonnet-4-6", false);
+    String sonnet = AgentRequest.claudeCode("claude-sonnet-4-6").body();
     Map<String, String> bodies = Map.of(
         "hello", "not valid JSON",
         "", "must be a JSON object",
@@ -72,12 +70,11 @@ class BadInputTests {
         "{\"model\":\"  \",\"messages\":[]}", "names no model",
         "\u00ff\u00fe{\"model\":\"x\"}", "not valid JSON");
     for (Map.Entry<String, String> b : bodies.entrySet()) {
-      HttpResponse<String> anthropic = ProxyClient.send(ProxyClient.post("/v1/messages", claude(session()), b.getKey()));
+      HttpResponse<String> anthropic = ProxyClient.send(ProxyClient.post("/v1/messages", AgentRequest.claudeCode("claude-sonnet-4-6").abgSession(session()).headers(), b.getKey()));
       assertEquals(400, anthropic.statusCode(), b.getKey());
       assertTrue(anthropic.body().startsWith("{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"abg: "), anthropic.body());
       assertTrue(anthropic.body().contains(b.getValue()), b.getKey() + " → " + anthropic.body());
-      HttpResponse<String> openai = ProxyClient.send(ProxyClient.post("/v1/responses", Map.of("content-type", "application/json",
-          "authorization", "Bearer sk-test-fakekey"), b.getKey()));
+      HttpResponse<String> openai = ProxyClient.send(ProxyClient.post("/v1/responses", AgentRequest.responses("gpt-5.5").headers(), b.getKey()));
       assertEquals(400, openai.statusCode(), b.getKey());
       assertTrue(openai.body().startsWith("{\"error\":{\"message\":\"abg: "), openai.body());
       assertTrue(openai.body().endsWith("\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"bad_request\"}}"), openai.body());
@@ -91,12 +88,10 @@ class BadInputTests {
         "%2e%2e", "tab\there", "<script>");
     for (String id : bad) {
       for (String header : List.of("x-abg-session-id", "X-Claude-Code-Session-Id", "session-id")) {
-        Map<String, String> headers = new HashMap<>(ProxyClient.CLAUDE_HEADERS);
-        headers.put(header, id);
         if (id.isBlank()) {
           continue;                                  // a blank header is "no session id": the next source applies
         }
-        HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages", headers, ProxyClient.messages("claude-sonnet-4-6", false)));
+        HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").header(header, id));
         assertEquals(400, response.statusCode(), header + ": " + id);
         assertTrue(response.body().contains("abg: invalid session id"), response.body());
         assertTrue(response.body().contains("a session id must start with a letter or digit and contain only letters, digits and . _ : - (1 to 128 characters)"), response.body());
@@ -104,9 +99,7 @@ class BadInputTests {
     }
     // the longest allowed id passes
     String longest = "a".repeat(128);
-    Map<String, String> headers = new HashMap<>(ProxyClient.CLAUDE_HEADERS);
-    headers.put("x-abg-session-id", longest);
-    assertEquals(200, ProxyClient.send(ProxyClient.post("/v1/messages", headers, ProxyClient.messages("claude-sonnet-4-6", false))).statusCode());
+    assertEquals(200, ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").abgSession(longest)).statusCode());
     assertEquals(1, ledger.rows(longest).size());
     UpstreamFaultTests.assertNoReservationLeft(spend, ledger, longest);
     assertEquals(1, upstream.requestCount(), "only the good id reached the upstream");
@@ -133,16 +126,15 @@ class BadInputTests {
     paths.put("/s/ok/v1/..%2F..%2Fabg%2Fstatus", 400);
     paths.put("/s/ok/v1/messages%2F..%2F..%2Fmodels", 400);
     paths.put("/s/ok/v2/messages", 404);
+    AgentRequest sonnet = AgentRequest.anthropic("claude-sonnet-4-6").withoutHeader("content-type");   // raw() writes its own
     for (Map.Entry<String, Integer> p : paths.entrySet()) {
-      Raw response = raw("POST", p.getKey(), Map.of("anthropic-version", "2023-06-01", "x-api-key", "sk-ant-test-fakekey"),
-          ProxyClient.messages("claude-sonnet-4-6", false).getBytes(StandardCharsets.UTF_8));
+      Raw response = raw("POST", p.getKey(), sonnet.headers(), sonnet.body().getBytes(StandardCharsets.UTF_8));
       assertEquals(p.getValue(), response.status(), p.getKey() + " → " + response.body());
       assertTrue(response.body().startsWith("{\"type\":\"error\",\"error\":{\"type\":\"") && response.body().contains("\"message\":\"abg: "),
           p.getKey() + " → " + response.body());
     }
     // raw UTF-8 bytes in the path, not percent-encoded
-    Raw unicode = raw("POST", "/s/caf\u00e9-\u2603/v1/messages", Map.of("anthropic-version", "2023-06-01"),
-        ProxyClient.messages("claude-sonnet-4-6", false).getBytes(StandardCharsets.UTF_8));
+    Raw unicode = raw("POST", "/s/caf\u00e9-\u2603/v1/messages", Map.of("anthropic-version", "2023-06-01"), sonnet.body().getBytes(StandardCharsets.UTF_8));
     assertTrue(unicode.status() == 400, "raw unicode → " + unicode.status() + " " + unicode.body());
     assertEquals(0, upstream.requestCount(), "nothing reached the upstream");
     assertNothingRecorded();
@@ -188,16 +180,7 @@ class BadInputTests {
   }
 
   private static HttpRequest.Builder base(String path) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ProxyClient.base() + path)).timeout(Duration.ofSeconds(30))
-        .POST(HttpRequest.BodyPublishers.ofString(ProxyClient.messages("claude-sonnet-4-6", false)));
-    ProxyClient.CLAUDE_HEADERS.forEach(b::header);
-    return b;
-  }
-
-  private static Map<String, String> claude(String session) {
-    Map<String, String> h = new HashMap<>(ProxyClient.CLAUDE_HEADERS);
-    h.put("x-abg-session-id", session);
-    return h;
+    return AgentRequest.claudeCode("claude-sonnet-4-6").path(path).http(ProxyClient.base());
   }
 
   private static String session() {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +18,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 import dev.abg.spend.SessionView;
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.Fault;
 import dev.abg.testing.StreamRecord;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,13 +33,6 @@ class HardCapTests extends ProxyTestBase {
   /** 40 characters: 10 output tokens at the tap's 4 characters per token. */
   static final String DELTA = "0123456789012345678901234567890123456789";
 
-
-  private static Map<String, String> headers(String session) {
-    Map<String, String> h = new HashMap<>(ProxyClient.CLAUDE_HEADERS);
-    h.put("x-abg-session-id", session);
-    return h;
-  }
-
   /** A long answer: {@code events} deltas of 10 tokens each, the usage reported consistently with the text. */
   private void longAnswer(long inputTokens, int events, long delayMs) {
     String[] deltas = new String[events];
@@ -53,7 +46,7 @@ class HardCapTests extends ProxyTestBase {
     spend.changes().create(session, null, 10_000L);                 // $0.01
     // claude-opus-4-8: 1,000 input × $5 = 5,000 µ$, then 10 tokens × $25 = 250 µ$ per event: the cap falls on the 20th event
     longAnswer(1_000, 100, 10);
-    HttpResponse<String> stream = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    HttpResponse<String> stream = ProxyClient.send(AgentRequest.claudeCode("claude-opus-4-8").stream(true).abgSession(session));
     assertEquals(200, stream.statusCode());
     String message = "abg: session '" + session + "' reached its cap: $0.01 of $0.01. Raise it: abg raise " + session + " 1";
     assertTrue(stream.body().endsWith("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"billing_error\",\"message\":\"" + message + "\"}}\n\n"),
@@ -68,7 +61,7 @@ class HardCapTests extends ProxyTestBase {
     long cost = ((Number) row.get("cost_micros")).longValue();
     assertTrue(cost >= 10_000 && cost <= 10_250, "recorded " + cost + " µ$: at most one event (250 µ$) past the cap");
 
-    HttpResponse<String> retry = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", false)));
+    HttpResponse<String> retry = ProxyClient.send(AgentRequest.claudeCode("claude-opus-4-8").abgSession(session));
     assertEquals(402, retry.statusCode());
     assertEquals(1, upstream.count("POST", "/v1/messages"), "the retry never reached the upstream");
     assertNoReservation(session);
@@ -82,16 +75,14 @@ class HardCapTests extends ProxyTestBase {
     java.util.Arrays.fill(deltas, DELTA);
     // gpt-5.5: 10 output tokens × $30 = 300 µ$ an event; the input is reported only at the end, so it counts at its least until then
     upstream.config().openAiUsage(1_000, 0, 1_000, 0).deltas(deltas).eventDelayMs(10);
-    HttpResponse<String> stream = ProxyClient.send(ProxyClient.post("/v1/responses", OpenAiProxyTests.codex(session),
-        OpenAiProxyTests.responses("gpt-5.5", true, session)));
+    HttpResponse<String> stream = ProxyClient.send(AgentRequest.codex("gpt-5.5").stream(true).session(session));
     assertEquals(200, stream.statusCode());
     String message = "abg: session '" + session + "' reached its cap: $0.01 of $0.01. Raise it: abg raise " + session + " 1";
     assertTrue(stream.body().contains("event: response.failed\ndata: {\"type\":\"response.failed\",\"response\":{\"id\":\"resp_fake_"), stream.body());
     assertTrue(stream.body().endsWith("\"status\":\"failed\",\"error\":{\"code\":\"invalid_prompt\",\"message\":\"" + message + "\"}}}\n\n"),
         stream.body());
     assertEquals("cutoff", ledger.lastRow(session).get("action"));
-    HttpResponse<String> next = ProxyClient.send(ProxyClient.post("/v1/responses", OpenAiProxyTests.codex(session),
-        OpenAiProxyTests.responses("gpt-5.5", true, session)));
+    HttpResponse<String> next = ProxyClient.send(AgentRequest.codex("gpt-5.5").stream(true).session(session));
     assertEquals(400, next.statusCode());
     assertTrue(next.body().matches("abg: session '" + session + "' reached its cap: \\$0\\.01 of \\$0\\.01\\. Raise it: abg raise " + session + " 1"),
         next.body());
@@ -112,7 +103,7 @@ class HardCapTests extends ProxyTestBase {
           int requests = 0;
           while (requests < 50) {
             requests++;
-            HttpResponse<String> r = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+            HttpResponse<String> r = ProxyClient.send(AgentRequest.claudeCode("claude-opus-4-8").stream(true).abgSession(session));
             if (r.statusCode() == 402) {
               return requests;
             }
@@ -141,8 +132,7 @@ class HardCapTests extends ProxyTestBase {
     spend.changes().create(session, null, 10_000L);
     upstream.config().countTokens(100_000);
     String prompt = "x".repeat(200_000);
-    String body = "{\"model\":\"claude-opus-4-8\",\"max_tokens\":1024,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}";
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), body));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-opus-4-8").stream(true).prompt(prompt).abgSession(session));
     assertEquals(402, response.statusCode());
     // 100,000 tokens at the cheapest input price of claude-opus-4-8 (a cache read, $0.50) cost at least $0.05
     assertTrue(response.body().contains("this request's input alone costs at least $0.0500"), response.body());
@@ -161,14 +151,14 @@ class HardCapTests extends ProxyTestBase {
     upstream.config().countTokens(1_000);
     spend.changes().create(session, null, 75_075L);
     for (int i = 0; i < 10; i++) {
-      HttpResponse<String> r = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+      HttpResponse<String> r = ProxyClient.send(AgentRequest.claudeCode("claude-opus-4-8").stream(true).abgSession(session));
       assertEquals(200, r.statusCode(), "request " + (i + 1));
       assertTrue(r.body().endsWith("event: message_stop\ndata: {\"type\": \"message_stop\"}\n\n"), "request " + (i + 1) + " was not cut off");
     }
     assertEquals(75_000L, spend.session(session).orElseThrow().spentMicros());
     assertEquals(List.of("allow", "allow", "allow", "allow", "allow", "allow", "allow", "allow", "warn", "warn"),
         ledger.rows(session).stream().map(r -> r.get("action")).toList());
-    HttpResponse<String> over = ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    HttpResponse<String> over = ProxyClient.send(AgentRequest.claudeCode("claude-opus-4-8").stream(true).abgSession(session));
     assertEquals(402, over.statusCode(), "the eleventh cannot fit: its input alone costs more than the 75 µ$ left");
   }
 
@@ -177,22 +167,22 @@ class HardCapTests extends ProxyTestBase {
     String session = "leak-" + UUID.randomUUID();
     longAnswer(1_000, 20, 5);
     upstream.config().faultNext(1, Fault.RESET, 3);
-    ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    ProxyClient.send(AgentRequest.claudeCode("claude-opus-4-8").stream(true).abgSession(session));
     assertNoReservation(session);
     upstream.config().faultNext(1, Fault.TRUNCATE, 3);
-    ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    ProxyClient.send(AgentRequest.claudeCode("claude-opus-4-8").stream(true).abgSession(session));
     assertNoReservation(session);
     upstream.config().faultNext(1, Fault.GARBAGE, 3);
-    ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    ProxyClient.send(AgentRequest.claudeCode("claude-opus-4-8").stream(true).abgSession(session));
     assertNoReservation(session);
     upstream.config().faultNext(1, Fault.MALFORMED_JSON, 0);
-    ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", false)));
+    ProxyClient.send(AgentRequest.claudeCode("claude-opus-4-8").abgSession(session));
     assertNoReservation(session);
     upstream.config().respondNext(1, dev.abg.testing.CannedResponse.anthropicOverloaded());
-    ProxyClient.send(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    ProxyClient.send(AgentRequest.claudeCode("claude-opus-4-8").stream(true).abgSession(session));
     assertNoReservation(session);
     // the agent hangs up mid-stream
-    var open = ProxyClient.open(ProxyClient.post("/v1/messages", headers(session), ProxyClient.messages("claude-opus-4-8", true)));
+    var open = ProxyClient.open(AgentRequest.claudeCode("claude-opus-4-8").stream(true).abgSession(session));
     open.body().read(new byte[256]);
     open.body().close();
     upstream.lastStream().awaitEnd(Duration.ofSeconds(10));

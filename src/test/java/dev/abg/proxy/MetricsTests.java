@@ -4,12 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.FakeUpstream;
 import dev.abg.testing.InjectFakeUpstream;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,9 +24,7 @@ class MetricsTests {
   void shouldExposeSessionGaugesAndRequestCountersAfterProxiedRequests() {
     upstream.reset();
     String session = "metrics-" + UUID.randomUUID();
-    Map<String, String> headers = new HashMap<>(ProxyClient.CLAUDE_HEADERS);
-    headers.put("x-abg-session-id", session);
-    ProxyClient.send(ProxyClient.post("/v1/messages", headers, ProxyClient.messages("claude-sonnet-4-6", true)));
+    ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).abgSession(session));
     String metrics = ProxyClient.send(HttpRequest.newBuilder(URI.create(ProxyClient.base() + "/q/metrics")).GET()).body();
     // 878 µ$ spent of the default $5 cap
     assertTrue(metrics.contains("abg_session_spent_usd{session=\"" + session + "\"} 8.78E-4"), metrics);
@@ -37,7 +34,7 @@ class MetricsTests {
     assertTrue(metrics.contains("abg_upstream_latency_seconds_count{provider=\"anthropic\"}"), metrics);
     assertTrue(metrics.contains("abg_today_spent_usd"), metrics);
     assertTrue(!metrics.contains("sk-ant-test-fakekey"), "no key in the metrics");
-    // no generic per-request timers on the proxy path (application.properties: their cost, docs/benchmarks.md item 14)
+    // no generic per-request timers on the proxy path (application.properties: their cost, docs/benchmarks/profiles.md item 14)
     assertTrue(!metrics.contains("http_server_requests_seconds") && !metrics.contains("http_client_requests_seconds"), metrics);
   }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.Test;
 
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.CannedResponse;
 import dev.abg.testing.ReferenceSamples;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,27 +27,6 @@ class OpenAiProxyTests extends ProxyTestBase {
   static final long CODEX_DEFAULT_COST = 4_092;
 
 
-  static Map<String, String> codex(String session) {
-    Map<String, String> h = new HashMap<>();
-    h.put("content-type", "application/json");
-    h.put("accept", "text/event-stream");
-    h.put("authorization", "Bearer sk-test-fakekey");
-    h.put("originator", "codex_exec");
-    h.put("user-agent", "codex_exec/0.171.0 (Debian 12.0.0; x86_64) xterm (codex_exec; 0.171.0)");
-    h.put("session-id", session);
-    return h;
-  }
-
-  static String responses(String model, boolean stream, String session) {
-    return "{\"model\":\"" + model + "\",\"stream\":" + stream + ",\"input\":[{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"say hi\"}]}],"
-        + "\"prompt_cache_key\":\"" + session + "\"}";
-  }
-
-  static String chat(String model, boolean stream, String streamOptions) {
-    return "{\"model\":\"" + model + "\",\"stream\":" + stream + (streamOptions == null ? "" : ",\"stream_options\":" + streamOptions)
-        + ",\"messages\":[{\"role\":\"user\",\"content\":\"say hi\"}]}";
-  }
-
   private static String session() {
     return UUID.randomUUID().toString();
   }
@@ -55,7 +34,7 @@ class OpenAiProxyTests extends ProxyTestBase {
   @Test
   void shouldStreamTheResponsesApiByteForByteAndPriceItExactly() {
     String session = session();
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/responses", codex(session), responses("gpt-5.5-codex", true, session)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.codex("gpt-5.5-codex").stream(true).session(session));
     assertEquals(200, response.statusCode());
     assertEquals(ReferenceSamples.OPENAI_RESPONSES_STREAM, response.body().replace("resp_fake_", "resp_mock_").replace("msg_fake_", "msg_mock_")
         .replaceAll("resp_mock_\\d+", "resp_mock_16").replaceAll("msg_mock_\\d+", "msg_mock_16").replaceAll("\"created_at\": \\d+", "\"created_at\": 1795872404"));
@@ -75,7 +54,7 @@ class OpenAiProxyTests extends ProxyTestBase {
   @Test
   void shouldPriceANonStreamedResponseOfAKnownModel() {
     String session = session();
-    ProxyClient.send(ProxyClient.post("/openai/v1/responses", codex(session), responses("gpt-5-codex", false, session)));
+    ProxyClient.send(AgentRequest.codex("gpt-5-codex").path("/openai/v1/responses").session(session));
     // gpt-5-codex: 476 × 1.25 + 1024 × 0.125 + 40 × 10 = 595 + 128 + 400 = 1,123 µ$
     Map<String, Object> row = ledger.lastRow(session);
     assertEquals(1_123L, num(row, "cost_micros"));
@@ -85,8 +64,7 @@ class OpenAiProxyTests extends ProxyTestBase {
   @Test
   void shouldAddIncludeUsageToAStreamingChatRequestAndRecordTheUsageChunk() {
     String session = "chat-" + session();
-    Map<String, String> headers = Map.of("content-type", "application/json", "authorization", "Bearer sk-test", "x-abg-session-id", session);
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/chat/completions", headers, chat("gpt-5", true, null)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.chat("gpt-5").stream(true).abgSession(session));
     assertEquals(200, response.statusCode());
     assertTrue(response.body().contains("\"usage\""), "the usage chunk reached the client too");
     assertTrue(response.body().endsWith("data: [DONE]\n\n"));
@@ -100,8 +78,7 @@ class OpenAiProxyTests extends ProxyTestBase {
   @Test
   void shouldKeepOtherStreamOptionsWhenAddingIncludeUsage() {
     String session = "chat-" + session();
-    Map<String, String> headers = Map.of("content-type", "application/json", "x-abg-session-id", session);
-    ProxyClient.send(ProxyClient.post("/v1/chat/completions", headers, chat("gpt-5", true, "{\"include_obfuscation\":false}")));
+    ProxyClient.send(AgentRequest.chat("gpt-5").stream(true).field("stream_options", Map.of("include_obfuscation", false)).abgSession(session));
     var options = upstream.lastRequest().bodyJson().getJsonObject("stream_options");
     assertEquals(Boolean.TRUE, options.getBoolean("include_usage"));
     assertEquals(Boolean.FALSE, options.getBoolean("include_obfuscation"));
@@ -110,9 +87,9 @@ class OpenAiProxyTests extends ProxyTestBase {
   @Test
   void shouldRecordANonStreamedChatCompletion() {
     String session = "chat-" + session();
-    String body = chat("gpt-5-mini", false, null);
-    ProxyClient.send(ProxyClient.post("/v1/chat/completions", Map.of("content-type", "application/json", "x-abg-session-id", session), body));
-    assertEquals(body, upstream.lastRequest().bodyString(), "a non-streamed request goes upstream unchanged");
+    AgentRequest request = AgentRequest.chat("gpt-5-mini").abgSession(session);
+    ProxyClient.send(request);
+    assertEquals(request.body(), upstream.lastRequest().bodyString(), "a non-streamed request goes upstream unchanged");
     // gpt-5-mini: 476 × 0.25 + 1024 × 0.025 + 40 × 2 = 119 + 25.6 + 80 = 224.6 → 225 µ$
     assertEquals(225L, num(ledger.lastRow(session), "cost_micros"));
   }
@@ -128,15 +105,13 @@ class OpenAiProxyTests extends ProxyTestBase {
   void shouldBlockCodexWithPlainTextAndJsonClientsWithAnErrorObject() {
     String session = session();
     spend.changes().create(session, null, 1000L);
-    ProxyClient.send(ProxyClient.post("/v1/responses", codex(session), responses("gpt-5.5-codex", true, session)));
-    HttpResponse<String> blocked = ProxyClient.send(ProxyClient.post("/v1/responses", codex(session), responses("gpt-5.5-codex", true, session)));
+    ProxyClient.send(AgentRequest.codex("gpt-5.5-codex").stream(true).session(session));
+    HttpResponse<String> blocked = ProxyClient.send(AgentRequest.codex("gpt-5.5-codex").stream(true).session(session));
     String message = "abg: session '" + session + "' reached its cap: $0.00 of $0.00. Raise it: abg raise " + session + " 1";
     assertEquals(400, blocked.statusCode());
     assertEquals(message, blocked.body());
     assertTrue(blocked.headers().firstValue("content-type").orElseThrow().startsWith("text/plain"));
-    Map<String, String> json = codex(session);
-    json.put("accept", "application/json");
-    HttpResponse<String> jsonBlocked = ProxyClient.send(ProxyClient.post("/v1/responses", json, responses("gpt-5.5-codex", false, session)));
+    HttpResponse<String> jsonBlocked = ProxyClient.send(AgentRequest.codex("gpt-5.5-codex").session(session).header("accept", "application/json"));
     assertEquals(400, jsonBlocked.statusCode());
     assertEquals("{\"error\":{\"message\":\"" + message + "\",\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"budget_exceeded\"}}", jsonBlocked.body());
     assertEquals(1, upstream.count("POST", "/v1/responses"));
@@ -148,7 +123,7 @@ class OpenAiProxyTests extends ProxyTestBase {
     String session = session();
     CannedResponse limited = CannedResponse.openAiError(429, "Rate limit reached", "requests", "rate_limit_exceeded");
     upstream.config().respondNext(1, limited);
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/responses", codex(session), responses("gpt-5", true, session)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.codex("gpt-5").stream(true).session(session));
     assertEquals(429, response.statusCode());
     assertEquals(limited.bodyString(), response.body());
     assertEquals(429L, num(ledger.lastRow(session), "upstream_status"));
@@ -170,21 +145,21 @@ class OpenAiProxyTests extends ProxyTestBase {
     String thread = session();
     String titleSession = session();
     String installation = UUID.randomUUID().toString();
-    Map<String, String> turn = codex(thread);
-    turn.put("x-codex-turn-metadata", "{\"installation_id\":\"" + installation + "\",\"session_id\":\"" + thread + "\",\"thread_source\":\"user\"}");
-    Map<String, String> title = codex(titleSession);
-    title.put("x-codex-turn-metadata", "{\"installation_id\":\"" + installation + "\",\"session_id\":\"" + titleSession + "\",\"thread_source\":\"thread_title\"}");
+    AgentRequest turn = AgentRequest.codex("gpt-5.5-codex").stream(true).session(thread)
+        .header("x-codex-turn-metadata", "{\"installation_id\":\"" + installation + "\",\"session_id\":\"" + thread + "\",\"thread_source\":\"user\"}");
+    AgentRequest title = AgentRequest.codex("gpt-5.5-codex").stream(true).session(titleSession)
+        .header("x-codex-turn-metadata", "{\"installation_id\":\"" + installation + "\",\"session_id\":\"" + titleSession + "\",\"thread_source\":\"thread_title\"}");
     // the title request arrives first and waits for its thread's first turn
     CompletableFuture<HttpResponse<String>> titleResponse = CompletableFuture.supplyAsync(
-        () -> ProxyClient.send(ProxyClient.post("/v1/responses", title, responses("gpt-5.5-codex", true, titleSession))));
+        () -> ProxyClient.send(title));
     Thread.sleep(300);
-    ProxyClient.send(ProxyClient.post("/v1/responses", turn, responses("gpt-5.5-codex", true, thread)));
+    ProxyClient.send(turn);
     assertEquals(200, titleResponse.get().statusCode());
     assertEquals(thread, titleResponse.get().headers().firstValue("x-abg-session").orElseThrow());
     assertEquals(2, ledger.rows(thread).size());
     assertTrue(spend.session(titleSession).isEmpty(), "no stray session for the title request");
     // a later title request of the same installation goes straight to the latest thread
-    ProxyClient.send(ProxyClient.post("/v1/responses", title, responses("gpt-5.5-codex", true, titleSession)));
+    ProxyClient.send(title);
     assertEquals(3, ledger.rows(thread).size());
   }
 

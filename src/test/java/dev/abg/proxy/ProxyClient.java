@@ -11,15 +11,10 @@ import java.util.Map;
 
 import org.eclipse.microprofile.config.ConfigProvider;
 
-/** A plain HTTP/1.1 client to the proxy under test, as an agent would call it. */
-final class ProxyClient {
+import dev.abg.testing.AgentRequest;
 
-  static final Map<String, String> CLAUDE_HEADERS = Map.of(
-      "content-type", "application/json",
-      "anthropic-version", "2023-06-01",
-      "x-api-key", "sk-ant-test-fakekey",
-      "user-agent", "claude-cli/2.1.332 (external, sdk-cli)",
-      "x-app", "cli");
+/** A plain HTTP/1.1 client to the proxy under test, as an agent would call it; the requests themselves come from {@link AgentRequest}. */
+final class ProxyClient {
 
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -35,6 +30,14 @@ final class ProxyClient {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body));
     headers.forEach(b::header);
     return b;
+  }
+
+  static HttpResponse<String> send(AgentRequest request) {
+    return send(request.http(base()));
+  }
+
+  static HttpResponse<InputStream> open(AgentRequest request) {
+    return open(request.http(base()));
   }
 
   static HttpResponse<String> send(HttpRequest.Builder request) {
@@ -57,9 +60,5 @@ final class ProxyClient {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-  }
-
-  static String messages(String model, boolean stream) {
-    return "{\"model\":\"" + model + "\",\"max_tokens\":1024,\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"say hi\"}]}";
   }
 }

@@ -5,11 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
+
+import dev.abg.testing.AgentRequest;
 
 /**
  * A request body is kept as the chunks it arrived in (not copied into one buffer): what is read from it — the facts,
@@ -17,8 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class RequestBodyTests {
 
-  private static final String BODY = "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":32000,\"stream\":true,"
-      + "\"metadata\":{\"user_id\":\"user_x_account__session_3f2a\"},\"messages\":[{\"role\":\"user\",\"content\":\"fix the login bug — ünïcode\"}]}";
+  private static final String BODY = AgentRequest.claudeCode("claude-sonnet-4-6").maxTokens(32000).stream(true)
+      .field("metadata", Map.of("user_id", "user_x_account__session_3f2a")).prompt("fix the login bug — ünïcode").body();
 
   @SuppressWarnings("deprecation")
   private static Buffer inChunks(String text, int... cuts) {

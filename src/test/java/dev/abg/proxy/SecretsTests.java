@@ -25,6 +25,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.abg.spend.SpendService;
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.CannedResponse;
 import dev.abg.testing.Fault;
 import dev.abg.testing.FakeUpstream;
@@ -80,43 +81,37 @@ class SecretsTests {
   void shouldKeepTheApiKeyOutOfLogsLedgerMetricsAndAnswers() throws Exception {
     upstream.reset();
     String session = "secrets-" + RUN;
-    Map<String, String> claude = new HashMap<>(ProxyClient.CLAUDE_HEADERS);
-    claude.put("x-api-key", ANTHROPIC_KEY);
-    claude.put("authorization", "Bearer " + ANTHROPIC_KEY);
-    claude.put("x-abg-session-id", session);
-    Map<String, String> openai = Map.of("content-type", "application/json", "authorization", "Bearer " + OPENAI_KEY, "x-abg-session-id", session,
-        "accept", "text/event-stream");
+    AgentRequest claude = AgentRequest.claudeCode("claude-sonnet-4-6").apiKey(ANTHROPIC_KEY).header("authorization", "Bearer " + ANTHROPIC_KEY)
+        .abgSession(session);
+    AgentRequest codex = AgentRequest.codex("gpt-5.5-codex").apiKey(OPENAI_KEY).session(session);
 
     // the ordinary paths
-    keep(ProxyClient.send(ProxyClient.post("/v1/messages", claude, ProxyClient.messages("claude-sonnet-4-6", true))));
-    keep(ProxyClient.send(ProxyClient.post("/v1/messages?beta=true", claude, ProxyClient.messages("claude-sonnet-4-6", false))));
-    keep(ProxyClient.send(ProxyClient.post("/v1/responses", openai, OpenAiProxyTests.responses("gpt-5.5-codex", true, session))));
-    keep(ProxyClient.send(ProxyClient.post("/v1/chat/completions", openai, OpenAiProxyTests.chat("gpt-5.5", true, null))));
-    keep(ProxyClient.send(ProxyClient.post("/v1/messages/count_tokens", claude, ProxyClient.messages("claude-sonnet-4-6", false))));
+    keep(ProxyClient.send(claude.copy().stream(true)));
+    keep(ProxyClient.send(claude.copy().path("/v1/messages?beta=true")));
+    keep(ProxyClient.send(codex.copy().stream(true)));
+    keep(ProxyClient.send(AgentRequest.chat("gpt-5.5").stream(true).apiKey(OPENAI_KEY).abgSession(session).header("accept", "text/event-stream")));
+    keep(ProxyClient.send(claude.copy().path("/v1/messages/count_tokens")));
     keep(send(HttpRequest.newBuilder(URI.create(ProxyClient.base() + "/v1/models")).header("x-api-key", ANTHROPIC_KEY)
         .header("anthropic-version", "2023-06-01").GET()));
     // upstream failures: an auth error, a reset mid-stream, a reset of a JSON body, a hang past nothing (idle default is long: skip)
     upstream.config().respondNext(1, CannedResponse.anthropicError(401, "authentication_error", "invalid x-api-key"));
-    keep(ProxyClient.send(ProxyClient.post("/v1/messages", claude, ProxyClient.messages("claude-sonnet-4-6", true))));
+    keep(ProxyClient.send(claude.copy().stream(true)));
     upstream.config().faultNext(1, Fault.RESET, 4).textEvents(8);
-    keep(ProxyClient.send(ProxyClient.post("/v1/messages", claude, ProxyClient.messages("claude-sonnet-4-6", true))));
+    keep(ProxyClient.send(claude.copy().stream(true)));
     upstream.config().faultNext(1, Fault.MALFORMED_JSON, 0);
-    keep(ProxyClient.send(ProxyClient.post("/v1/responses", openai, OpenAiProxyTests.responses("gpt-5.5", false, session))));
+    keep(ProxyClient.send(AgentRequest.codex("gpt-5.5").apiKey(OPENAI_KEY).session(session)));
     // bad input
-    keep(ProxyClient.send(ProxyClient.post("/v1/messages", claude, "{not json")));
-    Map<String, String> badSession = new HashMap<>(claude);
-    badSession.put("x-abg-session-id", "bad id");
-    keep(ProxyClient.send(ProxyClient.post("/v1/messages", badSession, ProxyClient.messages("claude-sonnet-4-6", true))));
-    keep(ProxyClient.send(ProxyClient.post("/s/../v1/messages", claude, ProxyClient.messages("claude-sonnet-4-6", true))));
+    keep(ProxyClient.send(ProxyClient.post("/v1/messages", claude.headers(), "{not json")));
+    keep(ProxyClient.send(claude.copy().stream(true).abgSession("bad id")));
+    keep(ProxyClient.send(claude.copy().stream(true).path("/s/../v1/messages")));
     // near the cap (count_tokens with the agent's key), then past it (a block)
     String capped = "secrets-cap-" + RUN;
     spend.changes().create(capped, null, 2_000L);
-    Map<String, String> cappedHeaders = new HashMap<>(claude);
-    cappedHeaders.put("x-abg-session-id", capped);
-    keep(ProxyClient.send(ProxyClient.post("/v1/messages", cappedHeaders, ProxyClient.messages("claude-sonnet-4-6", false))));
-    keep(ProxyClient.send(ProxyClient.post("/v1/messages", cappedHeaders, ProxyClient.messages("claude-sonnet-4-6", false))));
-    keep(ProxyClient.send(ProxyClient.post("/v1/messages", cappedHeaders, ProxyClient.messages("claude-sonnet-4-6", false))));
-    HttpResponse<String> blocked = ProxyClient.send(ProxyClient.post("/v1/messages", cappedHeaders, ProxyClient.messages("claude-sonnet-4-6", false)));
+    AgentRequest cappedRequest = claude.copy().abgSession(capped);
+    keep(ProxyClient.send(cappedRequest));
+    keep(ProxyClient.send(cappedRequest));
+    keep(ProxyClient.send(cappedRequest));
+    HttpResponse<String> blocked = ProxyClient.send(cappedRequest);
     assertEquals(402, blocked.statusCode(), blocked.body());
     keep(blocked);
     // admin and Quarkus endpoints

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -18,6 +17,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import dev.abg.spend.SpendService;
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.Ledger;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -51,9 +51,7 @@ class UnreachableUpstreamTests {
   @Test
   void shouldAnswerAnUnreachableUpstreamInAnthropicsErrorShapeAndRecordIt() {
     String session = "down-" + UUID.randomUUID();
-    Map<String, String> headers = new HashMap<>(ProxyClient.CLAUDE_HEADERS);
-    headers.put("x-abg-session-id", session);
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages", headers, ProxyClient.messages("claude-sonnet-4-6", true)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(true).abgSession(session));
     assertEquals(502, response.statusCode());
     assertTrue(response.body().startsWith("{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"abg: cannot reach the upstream http://127.0.0.1:"),
         response.body());
@@ -66,8 +64,7 @@ class UnreachableUpstreamTests {
 
   @Test
   void shouldAnswerAnUnreachableOpenAiUpstreamInOpenAisErrorShape() {
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/responses", Map.of("content-type", "application/json", "session-id", "codex-down"),
-        "{\"model\":\"gpt-5-codex\",\"stream\":true,\"input\":[]}"));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.codex("gpt-5-codex").stream(true).noTurns().session("codex-down"));
     assertEquals(502, response.statusCode());
     assertTrue(response.body().startsWith("{\"error\":{\"message\":\"abg: cannot reach the upstream"), response.body());
     assertTrue(response.body().endsWith("\"type\":\"server_error\",\"param\":null,\"code\":\"upstream_unreachable\"}}"), response.body());
@@ -76,13 +73,12 @@ class UnreachableUpstreamTests {
 
   @Test
   void shouldRefuseAnOversizedBodyWith413() {
-    String big = "{\"model\":\"claude-sonnet-4-6\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(1_100_000) + "\"}]}";
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/messages", ProxyClient.CLAUDE_HEADERS, big));
+    String big = "x".repeat(1_100_000);
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").without("max_tokens").without("stream").prompt(big));
     assertEquals(413, response.statusCode());
     assertTrue(response.body().contains("\"type\":\"request_too_large\""), response.body());
     assertTrue(response.body().contains("max_body_mb (1 MB)"), response.body());
-    HttpResponse<String> openai = ProxyClient.send(ProxyClient.post("/v1/responses", Map.of("content-type", "application/json"),
-        big.replace("claude-sonnet-4-6", "gpt-5.5")));
+    HttpResponse<String> openai = ProxyClient.send(AgentRequest.responses("gpt-5.5").without("stream").prompt(big));
     assertEquals(413, openai.statusCode());
     assertTrue(openai.body().startsWith("{\"error\":{\"message\":\"abg: the request body is larger than max_body_mb (1 MB)"), openai.body());
   }

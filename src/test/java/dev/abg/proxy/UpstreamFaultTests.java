@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.abg.spend.SessionView;
 import dev.abg.spend.SpendService;
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.CannedResponse;
 import dev.abg.testing.Fault;
 import dev.abg.testing.Ledger;
@@ -221,8 +221,7 @@ class UpstreamFaultTests extends ProxyTestBase {
   void shouldEndAResponsesStreamResetMidwayWithResponseFailed() {
     String session = session();
     upstream.config().textEvents(10).fault(Fault.RESET, 4);
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/responses", OpenAiProxyTests.codex(session),
-        OpenAiProxyTests.responses("gpt-5.5-codex", true, session)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.codex("gpt-5.5-codex").stream(true).session(session));
     assertEquals(200, response.statusCode());
     assertTrue(response.body().contains("event: response.failed"), response.body());
     assertTrue(response.body().contains("abg: cannot reach the upstream"), response.body());
@@ -236,7 +235,7 @@ class UpstreamFaultTests extends ProxyTestBase {
   void shouldEndAChatStreamResetMidwayWithAnErrorChunk() {
     String session = session();
     upstream.config().textEvents(10).fault(Fault.RESET, 4);
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/chat/completions", sdk(session), OpenAiProxyTests.chat("gpt-5.5", true, null)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.chat("gpt-5.5").stream(true).abgSession(session));
     assertEquals(200, response.statusCode());
     assertTrue(response.body().contains("\"error\":{\"message\":\"abg: cannot reach the upstream"), response.body());
     assertTrue(response.body().endsWith("data: [DONE]\n\n"), response.body());
@@ -248,7 +247,7 @@ class UpstreamFaultTests extends ProxyTestBase {
   void shouldEstimateOpenAiAnswersWithoutUsageOrWithMalformedJson() {
     String chat = session();
     upstream.config().fault(Fault.MISSING_USAGE, 0);
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/chat/completions", sdk(chat), OpenAiProxyTests.chat("gpt-5.5", true, null)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.chat("gpt-5.5").stream(true).abgSession(chat));
     assertEquals(200, response.statusCode());
     assertTrue(response.body().contains("[DONE]"));
     assertEquals("estimated", settledRow(chat).get("usage_source"));
@@ -257,7 +256,7 @@ class UpstreamFaultTests extends ProxyTestBase {
 
     String responses = session();
     upstream.config().fault(Fault.MALFORMED_JSON, 0);
-    HttpResponse<String> json = ProxyClient.send(ProxyClient.post("/v1/responses", sdk(responses), OpenAiProxyTests.responses("gpt-5.5", false, responses)));
+    HttpResponse<String> json = ProxyClient.send(AgentRequest.responses("gpt-5.5").abgSession(responses));
     assertEquals(200, json.statusCode());
     assertEquals("estimated", settledRow(responses).get("usage_source"));
     assertNoReservationLeft(responses);
@@ -268,8 +267,7 @@ class UpstreamFaultTests extends ProxyTestBase {
     String session = session();
     CannedResponse error = CannedResponse.openAiError(500, "The server had an error while processing your request.", "server_error", null);
     upstream.config().respondNext(1, error);
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/responses", OpenAiProxyTests.codex(session),
-        OpenAiProxyTests.responses("gpt-5.5-codex", true, session)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.codex("gpt-5.5-codex").stream(true).session(session));
     assertEquals(500, response.statusCode());
     assertEquals(error.bodyString(), response.body());
     Map<String, Object> row = settledRow(session);
@@ -285,13 +283,7 @@ class UpstreamFaultTests extends ProxyTestBase {
   }
 
   private static HttpResponse<String> anthropic(String session, boolean stream) {
-    Map<String, String> headers = new HashMap<>(ProxyClient.CLAUDE_HEADERS);
-    headers.put("x-abg-session-id", session);
-    return ProxyClient.send(ProxyClient.post("/v1/messages", headers, ProxyClient.messages("claude-sonnet-4-6", stream)));
-  }
-
-  private static Map<String, String> sdk(String session) {
-    return Map.of("content-type", "application/json", "authorization", "Bearer sk-test-fakekey", "x-abg-session-id", session);
+    return ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(stream).abgSession(session));
   }
 
   private Map<String, Object> settledRow(String session) {

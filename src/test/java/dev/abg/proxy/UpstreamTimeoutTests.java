@@ -13,7 +13,6 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +20,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.Fault;
 import dev.abg.testing.StreamRecord;
 import io.quarkus.test.junit.QuarkusTest;
@@ -78,9 +78,7 @@ class UpstreamTimeoutTests extends ProxyTestBase {
   void shouldAnswerAConnectTimeoutWith504InOpenAisShapeAndBillNothing() {
     String session = UpstreamFaultTests.session();
     long started = System.nanoTime();
-    HttpResponse<String> response = ProxyClient.send(ProxyClient.post("/v1/chat/completions",
-        Map.of("content-type", "application/json", "authorization", "Bearer sk-test-fakekey", "x-abg-session-id", session),
-        OpenAiProxyTests.chat("gpt-5.5", false, null)));
+    HttpResponse<String> response = ProxyClient.send(AgentRequest.chat("gpt-5.5").abgSession(session));
     long ms = (System.nanoTime() - started) / 1_000_000;
     assertEquals(504, response.statusCode(), response.body());
     assertTrue(response.body().startsWith("{\"error\":{\"message\":\"abg: the upstream http://127.0.0.1:" + Blackhole.port() + " did not answer in time"),
@@ -128,8 +126,6 @@ class UpstreamTimeoutTests extends ProxyTestBase {
   }
 
   private static HttpResponse<String> anthropic(String session, boolean stream) {
-    Map<String, String> headers = new HashMap<>(ProxyClient.CLAUDE_HEADERS);
-    headers.put("x-abg-session-id", session);
-    return ProxyClient.send(ProxyClient.post("/v1/messages", headers, ProxyClient.messages("claude-sonnet-4-6", stream)));
+    return ProxyClient.send(AgentRequest.claudeCode("claude-sonnet-4-6").stream(stream).abgSession(session));
   }
 }

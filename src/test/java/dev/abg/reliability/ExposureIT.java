@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,21 +17,22 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.abg.testing.AbgProcess;
-import dev.abg.testing.FakeUpstream;
+import dev.abg.testing.AgentRequest;
+import dev.abg.testing.PackagedProxy;
 
 /**
  * What the packaged proxy exposes: it listens on loopback unless told otherwise, refuses to listen anywhere else without an
  * admin token, and keeps its ledger files (database, WAL, shared memory, JSONL) and the data directory readable by the owner only.
  */
 @Timeout(120)
+@PackagedProxy(start = false)
 class ExposureIT {
 
   @Test
-  void shouldRefuseToStartOnANonLoopbackAddressWithoutAnAdminToken(@TempDir Path dir) {
-    AbgProcess.Exit exit = AbgProcess.runToExit(dir, Map.of("bind", "0.0.0.0"), Duration.ofSeconds(90));
+  void shouldRefuseToStartOnANonLoopbackAddressWithoutAnAdminToken(PackagedProxy.Launcher launcher) {
+    AbgProcess.Exit exit = launcher.runToExit(Map.of("bind", "0.0.0.0"), Duration.ofSeconds(90));
     assertNotEquals(0, exit.code(), exit.log());
     assertTrue(exit.log().contains("refusing to listen on bind = '0.0.0.0' without admin_token: anyone who can reach this address could raise caps "
         + "and read the ledger. Set admin_token (16+ characters) or bind to 127.0.0.1."), exit.log());
@@ -41,29 +40,22 @@ class ExposureIT {
   }
 
   @Test
-  void shouldListenOnLoopbackOnlyAndCreateItsFilesOwnerOnly(@TempDir Path dir) throws Exception {
-    try (FakeUpstream upstream = FakeUpstream.started()) {
-      AbgProcess abg = AbgProcess.start(dir, Map.of("upstream_anthropic", upstream.baseUrl(), "ledger_file", "ledger.jsonl"));
-      try {
-        List<String> listening = listeningAddresses(abg.port());
-        assertEquals(List.of("127.0.0.1"), listening, "bound to loopback only");
-        assertTrue(abg.log().contains("Listening on: http://127.0.0.1:" + abg.port()), abg.log());
+  void shouldListenOnLoopbackOnlyAndCreateItsFilesOwnerOnly(PackagedProxy.Launcher launcher) throws Exception {
+    AbgProcess abg = launcher.start(Map.of("ledger_file", "ledger.jsonl"));
+    Path dir = abg.dir();
+    List<String> listening = listeningAddresses(abg.port());
+    assertEquals(List.of("127.0.0.1"), listening, "bound to loopback only");
+    assertTrue(abg.log().contains("Listening on: http://127.0.0.1:" + abg.port()), abg.log());
 
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(abg.baseUrl() + "/v1/messages"))
-            .header("content-type", "application/json").header("anthropic-version", "2023-06-01").header("x-api-key", "sk-ant-test")
-            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":10,\"messages\":[]}")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
+    HttpResponse<String> response = HttpClient.newHttpClient().send(AgentRequest.anthropic("claude-sonnet-4-6").maxTokens(10).without("stream")
+        .noTurns().http(abg.baseUrl()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, response.statusCode(), response.body());
 
-        assertEquals("rwx------", mode(dir.resolve("data")), "the data directory");
-        for (String file : List.of("data/abg.db", "data/abg.db-wal", "data/abg.db-shm", "ledger.jsonl")) {
-          Path path = dir.resolve(file);
-          assertTrue(Files.exists(path), file + " exists while the proxy runs");
-          assertEquals("rw-------", mode(path), file);
-        }
-      } finally {
-        abg.close();
-      }
+    assertEquals("rwx------", mode(dir.resolve("data")), "the data directory");
+    for (String file : List.of("data/abg.db", "data/abg.db-wal", "data/abg.db-shm", "ledger.jsonl")) {
+      Path path = dir.resolve(file);
+      assertTrue(Files.exists(path), file + " exists while the proxy runs");
+      assertEquals("rw-------", mode(path), file);
     }
   }
 

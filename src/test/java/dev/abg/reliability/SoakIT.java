@@ -5,15 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +29,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 import dev.abg.testing.AbgProcess;
+import dev.abg.testing.AgentRequest;
 import dev.abg.testing.FakeUpstream;
+import dev.abg.testing.Ledger;
+import dev.abg.testing.PackagedProxy;
 
 /**
  * Soak: 20,000 mixed requests (Anthropic and OpenAI, streamed and not, about one in 25 with an upstream fault, some abandoned
@@ -44,6 +43,8 @@ import dev.abg.testing.FakeUpstream;
  * and every request sent has exactly one ledger row and one JSONL line.
  */
 @Timeout(300)
+@PackagedProxy(config = {"ledger_file: ledger.jsonl", "session_budget_usd: 100000", "daily_budget_usd: off", "upstream_idle_timeout_s: 1",
+    "loop_max_repeats: off"})
 class SoakIT {
 
   static final int WARMUP = 1_000;
@@ -67,20 +68,11 @@ class SoakIT {
       return name().endsWith("STREAM");
     }
 
-    String path() {
+    AgentRequest request() {
       return switch (this) {
-        case ANTHROPIC_STREAM, ANTHROPIC_JSON -> "/v1/messages";
-        case RESPONSES_STREAM, RESPONSES_JSON -> "/v1/responses";
-        default -> "/v1/chat/completions";
-      };
-    }
-
-    String body() {
-      return switch (this) {
-        case ANTHROPIC_STREAM, ANTHROPIC_JSON -> "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":1024,\"stream\":" + stream()
-            + ",\"messages\":[{\"role\":\"user\",\"content\":\"say hi\"}]}";
-        case RESPONSES_STREAM, RESPONSES_JSON -> "{\"model\":\"gpt-5.5\",\"stream\":" + stream() + ",\"input\":[{\"role\":\"user\",\"content\":\"say hi\"}]}";
-        default -> "{\"model\":\"gpt-5.5\",\"stream\":" + stream() + ",\"messages\":[{\"role\":\"user\",\"content\":\"say hi\"}]}";
+        case ANTHROPIC_STREAM, ANTHROPIC_JSON -> AgentRequest.anthropic("claude-sonnet-4-6").stream(stream());
+        case RESPONSES_STREAM, RESPONSES_JSON -> AgentRequest.responses("gpt-5.5").stream(stream());
+        default -> AgentRequest.chat("gpt-5.5").stream(stream());
       };
     }
   }
@@ -91,50 +83,40 @@ class SoakIT {
   final Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
 
   @Test
-  void shouldServeTwentyThousandMixedRequestsWithoutLeaksAndAccountForEachOne(@TempDir Path dir) throws Exception {
-    try (FakeUpstream upstream = FakeUpstream.started()) {
-      upstream.config().hangLimitMs(15_000);
-      AbgProcess abg = AbgProcess.start(dir, Map.of("upstream_anthropic", upstream.baseUrl(), "upstream_openai", upstream.baseUrl(),
-          "ledger_file", "ledger.jsonl", "session_budget_usd", "100000", "daily_budget_usd", "off", "upstream_idle_timeout_s", "1",
-          "loop_max_repeats", "off"));
-      try {
-        run(abg, 0, WARMUP);
-        awaitRows(dir, WARMUP);
-        Figures baseline = figures(abg);
-        outcomes.clear();
+  void shouldServeTwentyThousandMixedRequestsWithoutLeaksAndAccountForEachOne(AbgProcess abg, FakeUpstream upstream) throws Exception {
+    upstream.config().hangLimitMs(15_000);
+    Ledger ledger = abg.ledger();
+    run(abg, 0, WARMUP);
+    awaitRows(ledger, WARMUP);
+    Figures baseline = figures(abg);
+    outcomes.clear();
 
-        long started = System.nanoTime();
-        run(abg, WARMUP, REQUESTS);
-        long seconds = (System.nanoTime() - started) / 1_000_000_000L;
-        long rows = awaitRows(dir, WARMUP + REQUESTS);
-        awaitNothingInFlight(abg);
-        Figures after = figures(abg);
+    long started = System.nanoTime();
+    run(abg, WARMUP, REQUESTS);
+    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+    long rows = awaitRows(ledger, WARMUP + REQUESTS);
+    awaitNothingInFlight(abg);
+    Figures after = figures(abg);
 
-        long faults = outcomes.entrySet().stream().filter(e -> e.getKey().startsWith("fault ")).mapToLong(e -> e.getValue().sum()).sum();
-        System.out.printf("[soak] %d requests in %d s after a warm-up of %d; outcomes %s%n", REQUESTS, seconds, WARMUP, new java.util.TreeMap<>(outcomes));
-        System.out.printf("[soak] baseline fds %d threads %d heap %d KB; after fds %d threads %d heap %d KB; rows %d%n", baseline.fds(), baseline.threads(),
-            baseline.heapUsedKb(), after.fds(), after.threads(), after.heapUsedKb(), rows);
+    long faults = outcomes.entrySet().stream().filter(e -> e.getKey().startsWith("fault ")).mapToLong(e -> e.getValue().sum()).sum();
+    System.out.printf("[soak] %d requests in %d s after a warm-up of %d; outcomes %s%n", REQUESTS, seconds, WARMUP, new java.util.TreeMap<>(outcomes));
+    System.out.printf("[soak] baseline fds %d threads %d heap %d KB; after fds %d threads %d heap %d KB; rows %d%n", baseline.fds(), baseline.threads(),
+        baseline.heapUsedKb(), after.fds(), after.threads(), after.heapUsedKb(), rows);
 
-        assertEquals(WARMUP + REQUESTS, rows, "one ledger row per request sent");
-        try (Stream<String> lines = Files.lines(dir.resolve("ledger.jsonl"))) {
-          assertEquals(WARMUP + REQUESTS, lines.count(), "one JSONL line per request sent");
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/abg.db"))) {
-          List<Map<String, Object>> off = CrashIT.query(c, "SELECT s.id FROM sessions s WHERE s.spent_micros != (SELECT COALESCE(SUM(cost_micros), 0) "
-              + "FROM requests r WHERE r.session_id = s.id) OR s.requests != (SELECT COUNT(*) FROM requests r WHERE r.session_id = s.id)");
-          assertEquals(List.of(), off, "sessions whose totals are not the sum of their rows");
-          long estimated = ((Number) CrashIT.query(c, "SELECT COUNT(*) AS n FROM requests WHERE usage_source = 'estimated'").get(0).get("n")).longValue();
-          assertTrue(estimated >= faults, "every faulted request is billed as estimated: " + estimated + " of " + faults);
-        }
-        assertEquals("ok", CrashIT.integrityCheck(dir.resolve("data/abg.db")));
-        assertTrue(faults >= REQUESTS / FAULT_EVERY - 1, "faults injected: " + faults);
-        assertTrue(after.fds() <= baseline.fds() + 8, "open file descriptors grew: " + baseline.fds() + " → " + after.fds());
-        assertTrue(after.threads() <= baseline.threads() + 4, "threads grew: " + baseline.threads() + " → " + after.threads());
-        assertTrue(after.heapUsedKb() <= baseline.heapUsedKb() + 8 * 1024, "live heap grew: " + baseline.heapUsedKb() + " KB → " + after.heapUsedKb() + " KB");
-      } finally {
-        abg.close();
-      }
+    assertEquals(WARMUP + REQUESTS, rows, "one ledger row per request sent");
+    try (Stream<String> lines = Files.lines(abg.dir().resolve("ledger.jsonl"))) {
+      assertEquals(WARMUP + REQUESTS, lines.count(), "one JSONL line per request sent");
     }
+    List<Map<String, Object>> off = ledger.query("SELECT s.id FROM sessions s WHERE s.spent_micros != (SELECT COALESCE(SUM(cost_micros), 0) "
+        + "FROM requests r WHERE r.session_id = s.id) OR s.requests != (SELECT COUNT(*) FROM requests r WHERE r.session_id = s.id)");
+    assertEquals(List.of(), off, "sessions whose totals are not the sum of their rows");
+    long estimated = ledger.number("SELECT COUNT(*) FROM requests WHERE usage_source = 'estimated'");
+    assertTrue(estimated >= faults, "every faulted request is billed as estimated: " + estimated + " of " + faults);
+    assertEquals("ok", ledger.integrityCheck());
+    assertTrue(faults >= REQUESTS / FAULT_EVERY - 1, "faults injected: " + faults);
+    assertTrue(after.fds() <= baseline.fds() + 8, "open file descriptors grew: " + baseline.fds() + " → " + after.fds());
+    assertTrue(after.threads() <= baseline.threads() + 4, "threads grew: " + baseline.threads() + " → " + after.threads());
+    assertTrue(after.heapUsedKb() <= baseline.heapUsedKb() + 8 * 1024, "live heap grew: " + baseline.heapUsedKb() + " KB → " + after.heapUsedKb() + " KB");
   }
 
   private void run(AbgProcess abg, int from, int count) throws Exception {
@@ -173,17 +155,11 @@ class SoakIT {
     } else if (i % FAULT_EVERY == 3) {
       fault = FAULTS[(i / FAULT_EVERY) % FAULTS.length];
     }
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + kind.path())).timeout(Duration.ofSeconds(30))
-        .header("content-type", "application/json").header("x-abg-session-id", "soak-" + (i % SESSIONS))
-        .POST(HttpRequest.BodyPublishers.ofString(kind.body()));
-    if (kind.path().equals("/v1/messages")) {
-      b.header("anthropic-version", "2023-06-01").header("x-api-key", "sk-ant-test-soak");
-    } else {
-      b.header("authorization", "Bearer sk-test-soak");
-    }
+    AgentRequest request = kind.request().abgSession("soak-" + (i % SESSIONS));
     if (fault != null) {
-      b.header("x-fake-fault", fault);
+      request.fault(fault);
     }
+    HttpRequest.Builder b = request.http(base);
     String outcome;
     try {
       HttpResponse<InputStream> response = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -202,12 +178,10 @@ class SoakIT {
     outcomes.computeIfAbsent((fault != null && !abandon ? "fault " + fault.split(":")[0] + " → " : "") + outcome, k -> new LongAdder()).increment();
   }
 
-  private static long awaitRows(Path dir, long expected) throws Exception {
+  private static long awaitRows(Ledger ledger, long expected) throws Exception {
     long rows = -1;
     for (int i = 0; i < 300; i++) {
-      try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("data/abg.db"))) {
-        rows = ((Number) CrashIT.query(c, "SELECT COUNT(*) AS n FROM requests").get(0).get("n")).longValue();
-      }
+      rows = ledger.number("SELECT COUNT(*) FROM requests");
       if (rows >= expected) {
         return rows;
       }

@@ -10,27 +10,29 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The packaged proxy ({@code target/quarkus-app/quarkus-run.jar}, system property {@code abg.jar}) run as its own process,
- * the way a user runs it, on a free port with a config file written for the test.
+ * the way a user runs it, on a free port with a config file written for the test. In a JUnit test, {@link PackagedProxy} starts
+ * and stops it; {@link #start} is for the rest (the benchmarks).
  */
 public final class AbgProcess implements AutoCloseable {
 
-  private final Path dir;
-  private final int port;
-  private final Process process;
-  private final Path log;
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
-  private AbgProcess(Path dir, int port, Process process, Path log) {
+  private final Path dir;
+  private final Map<String, String> config;
+  private volatile int port;
+  private volatile Process process;
+
+  private AbgProcess(Path dir, Map<String, String> config) {
     this.dir = dir;
-    this.port = port;
-    this.process = process;
-    this.log = log;
+    this.config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
   }
 
   /**
@@ -38,23 +40,10 @@ public final class AbgProcess implements AutoCloseable {
    * it answers.
    */
   public static AbgProcess start(Path dir, Map<String, String> config) {
-    try {
-      Files.createDirectories(dir);
-      int port = freePort();
-      StringBuilder yaml = new StringBuilder("port: " + port + "\n");
-      config.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
-      Path file = dir.resolve("agentbillguard.yaml");
-      Files.writeString(file, yaml);
-      Path log = dir.resolve("abg.log");
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-          "-Dquarkus.config.locations=" + file.toAbsolutePath(), "-jar", jar().toString()));
-      Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      AbgProcess abg = new AbgProcess(dir, port, process, log);
-      abg.awaitReady(Duration.ofSeconds(60));
-      return abg;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    AbgProcess abg = new AbgProcess(dir, config);
+    abg.launch();
+    abg.awaitReady();
+    return abg;
   }
 
   /** How a run that was expected to stop by itself ended. */
@@ -66,23 +55,14 @@ public final class AbgProcess implements AutoCloseable {
    * fails if it is still running after {@code timeout}.
    */
   public static Exit runToExit(Path dir, Map<String, String> config, Duration timeout) {
+    AbgProcess abg = new AbgProcess(dir, config);
+    Process process = abg.launch();
     try {
-      Files.createDirectories(dir);
-      StringBuilder yaml = new StringBuilder("port: " + freePort() + "\n");
-      config.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
-      Path file = dir.resolve("agentbillguard.yaml");
-      Files.writeString(file, yaml);
-      Path log = dir.resolve("abg.log");
-      Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-          "-Dquarkus.config.locations=" + file.toAbsolutePath(), "-jar", jar().toString())
-          .directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        throw new AssertionError("abg was still running after " + timeout + ":\n" + Files.readString(log));
+        throw new AssertionError("abg was still running after " + timeout + ":\n" + abg.log());
       }
-      return new Exit(process.exitValue(), Files.readString(log));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return new Exit(process.exitValue(), abg.log());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
@@ -95,6 +75,16 @@ public final class AbgProcess implements AutoCloseable {
       throw new IllegalStateException("the packaged proxy is missing: " + jar + " (run ./mvnw package first)");
     }
     return jar;
+  }
+
+  /**
+   * Starts the proxy again in the same directory with the same config (on a new free port), as a user restarts it after a
+   * crash or a {@link #kill()}; waits until it answers. A proxy still running is stopped first.
+   */
+  public void restart() {
+    close();
+    launch();
+    awaitReady();
   }
 
   public String baseUrl() {
@@ -114,12 +104,34 @@ public final class AbgProcess implements AutoCloseable {
     return dir;
   }
 
+  /** The config keys it was started with (without {@code port}). */
+  public Map<String, String> config() {
+    return config;
+  }
+
+  /** The log of the current run (a restart starts it afresh). */
   public String log() {
     try {
-      return Files.readString(log);
+      return Files.readString(dir.resolve("abg.log"));
     } catch (IOException e) {
       return "<no log: " + e.getMessage() + ">";
     }
+  }
+
+  /** The SQLite ledger file, {@code data/abg.db}. */
+  public Path ledgerPath() {
+    return dir.resolve("data/abg.db");
+  }
+
+  /** Its ledger, read straight from the database: the SQLite file, or the schema of {@code db_url} in team mode. */
+  public Ledger ledger() {
+    String url = config.get("db_url");
+    return url == null ? Ledger.sqlite(ledgerPath()) : Ledger.jdbc(url.replace("\"", ""), config.getOrDefault("db_user", Postgres.USER));
+  }
+
+  /** Its admin API, with the bearer token of {@code admin_token} when one is set. */
+  public AdminClient admin() {
+    return new AdminClient(baseUrl(), config.get("admin_token"));
   }
 
   public HttpResponse<String> get(String path) {
@@ -134,8 +146,56 @@ public final class AbgProcess implements AutoCloseable {
     }
   }
 
-  private void awaitReady(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+  /** Stops the proxy as a user would (SIGTERM), then for good. */
+  @Override
+  public void close() {
+    Process running = process;
+    if (running == null) {
+      return;
+    }
+    running.destroy();
+    try {
+      if (!running.waitFor(10, TimeUnit.SECONDS)) {
+        running.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Kills the proxy with SIGKILL, as a crash would. */
+  public void kill() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Writes {@code agentbillguard.yaml} with a free port and the config, and starts the jar in {@code dir}. */
+  private Process launch() {
+    try {
+      Files.createDirectories(dir);
+      port = freePort();
+      Map<String, String> keys = new LinkedHashMap<>();
+      keys.put("port", Integer.toString(port));
+      keys.putAll(config);
+      StringBuilder yaml = new StringBuilder();
+      keys.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
+      Path file = dir.resolve("agentbillguard.yaml");
+      Files.writeString(file, yaml);
+      List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
+          "-Dquarkus.config.locations=" + file.toAbsolutePath(), "-jar", jar().toString());
+      process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("abg.log").toFile()).start();
+      return process;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void awaitReady() {
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new IllegalStateException("abg exited with " + process.exitValue() + ":\n" + log());
@@ -151,30 +211,7 @@ public final class AbgProcess implements AutoCloseable {
       sleep(100);
     }
     close();
-    throw new IllegalStateException("abg did not answer within " + timeout + ":\n" + log());
-  }
-
-  /** Stops the proxy as a user would (SIGTERM), then for good. */
-  @Override
-  public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  /** Kills the proxy with SIGKILL, as a crash would. */
-  public void kill() {
-    process.destroyForcibly();
-    try {
-      process.waitFor(10, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    throw new IllegalStateException("abg did not answer within " + READY_TIMEOUT + ":\n" + log());
   }
 
   private static int freePort() throws IOException {

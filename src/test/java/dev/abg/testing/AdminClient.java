@@ -63,12 +63,7 @@ public final class AdminClient {
 
   /** A non-streamed Claude Code-shaped {@code POST /s/{session}/v1/messages}; returns the status. */
   public int claudeRequest(String session, String model) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + "/s/" + session + "/v1/messages")).timeout(Duration.ofSeconds(30))
-        .header("content-type", "application/json").header("anthropic-version", "2023-06-01").header("x-api-key", AgentCli.ANTHROPIC_API_KEY)
-        .header("user-agent", "claude-cli/2.1.332 (external, sdk-cli)").header("x-app", "cli")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"" + model + "\",\"max_tokens\":1024,\"stream\":false,"
-            + "\"messages\":[{\"role\":\"user\",\"content\":\"say hi\"}]}"));
-    return send(b).statusCode();
+    return send(AgentRequest.claudeCode(model).sessionInPath(session).http(baseUrl)).statusCode();
   }
 
   private static HttpResponse<String> send(HttpRequest.Builder b) {

@@ -26,7 +26,7 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Runs the real agent CLIs (installed by {@code e2e/install.sh} under {@code e2e/node_modules}) as subprocesses, the way
- * {@code reference/agents.md} §2 measured them: a fresh temporary HOME (also the working directory and CODEX_HOME), fake keys,
+ * docs/agents.md §2 records them: a fresh temporary HOME (also the working directory and CODEX_HOME), fake keys,
  * stdin from {@code /dev/null}, a clean environment (only PATH and the locale are inherited, so no real key or proxy setting of the
  * machine leaks in), stdout and stderr captured in full.
  *
@@ -136,7 +136,7 @@ public final class AgentCli {
 
   /**
    * {@code claude -p PROMPT --output-format FORMAT [extraArgs...]} with HOME, ANTHROPIC_BASE_URL, ANTHROPIC_API_KEY and the three
-   * switches of agents.md §2. {@code extraEnv} is applied last; a null value removes a variable (e.g. the API key, to use
+   * switches of docs/agents.md §2. {@code extraEnv} is applied last; a null value removes a variable (e.g. the API key, to use
    * ANTHROPIC_AUTH_TOKEN instead).
    */
   public Result claudePrint(String baseUrl, String prompt, OutputFormat format, List<String> extraArgs, Map<String, String> extraEnv,
@@ -164,8 +164,8 @@ public final class AgentCli {
   /**
    * {@code codex exec --skip-git-repo-check [extraArgs...] PROMPT} with a {@code config.toml} in CODEX_HOME (= HOME) that selects a
    * custom provider {@code [model_providers.mock]} with {@code base_url = providerBaseUrl} (as Codex takes it, with {@code /v1}),
-   * {@code env_key = "OPENAI_API_KEY"}, {@code wire_api = "responses"}, as in agents.md §2. The {@code [projects."<dir>"]} trust entry
-   * of agents.md is left out: exec mode does not need it, and with it Codex switches its sandbox from read-only to workspace-write.
+   * {@code env_key = "OPENAI_API_KEY"}, {@code wire_api = "responses"}, as in docs/agents.md §2. The {@code [projects."<dir>"]} trust entry
+   * of docs/agents.md §2 is left out: exec mode does not need it, and with it Codex switches its sandbox from read-only to workspace-write.
    */
   public Result codexExec(String providerBaseUrl, String prompt, CodexRetries retries, List<String> extraArgs, Map<String, String> extraEnv,
       Duration timeout) {

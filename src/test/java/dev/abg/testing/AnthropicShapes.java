@@ -1,6 +1,7 @@
 package dev.abg.testing;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -8,12 +9,44 @@ import dev.abg.testing.FakeUpstreamConfig.Plan;
 
 import static dev.abg.testing.WireJson.obj;
 
-/** Anthropic Messages answers in the shapes of {@code samples/anthropic_messages_*}: same keys, order and spacing. */
+/**
+ * Anthropic Messages answers in the shapes of {@link ReferenceSamples}' Anthropic samples (docs/agents.md §4): same keys, order and spacing; and the requests
+ * that Claude Code and the SDKs send, which {@link AgentRequest} starts from.
+ */
 final class AnthropicShapes {
 
   static final String DEFAULT_MODEL = "claude-opus-5-5";
+  static final String VERSION = "2023-06-01";
+  /** The keys of a Messages request in the order the tests write them; others follow. */
+  static final List<String> REQUEST_KEYS = List.of("model", "max_tokens", "stream", "metadata", "messages");
 
   private AnthropicShapes() {
+  }
+
+  /** What an Anthropic SDK sends with every request. */
+  static Map<String, String> sdkHeaders(String apiKey) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    headers.put("anthropic-version", VERSION);
+    headers.put("x-api-key", apiKey);
+    return headers;
+  }
+
+  /** What Claude Code (2.1.332, {@code claude -p}) sends with every request, besides its session id. */
+  static Map<String, String> claudeCodeHeaders(String apiKey) {
+    Map<String, String> headers = sdkHeaders(apiKey);
+    headers.put("user-agent", "claude-cli/2.1.332 (external, sdk-cli)");
+    headers.put("x-app", "cli");
+    return headers;
+  }
+
+  /** A non-streamed request of one user turn, {@code "say hi"}, with room for 1,024 output tokens. */
+  static Map<String, Object> messagesRequest(String model) {
+    return obj("model", model, "max_tokens", 1024, "stream", false, "messages", List.of(userTurn("say hi")));
+  }
+
+  static Map<String, Object> userTurn(String text) {
+    return obj("role", "user", "content", text);
   }
 
   static String messageId(int seq) {

@@ -9,7 +9,7 @@ import static dev.abg.testing.WireJson.obj;
 
 /**
  * A fixed answer that {@link FakeUpstream} sends instead of the normal one (see {@link FakeUpstreamConfig#respondNext}).
- * The factories build the error shapes of {@code reference/agents.md} §5–§7.
+ * The factories build the error shapes of docs/agents.md §5–§7.
  *
  * @param status  HTTP status
  * @param headers response headers, in order (content-type included)
@@ -86,7 +86,7 @@ public record CannedResponse(int status, Map<String, String> headers, byte[] bod
   }
 
   /** A 200 event stream with a single {@code response.failed} event, byte-identical to
-   *  {@code samples/openai_response_failed_invalid_prompt.txt} for code {@code invalid_prompt}. */
+   *  {@link ReferenceSamples#OPENAI_RESPONSE_FAILED_INVALID_PROMPT} for code {@code invalid_prompt}. */
   public static CannedResponse openAiResponseFailed(String code, String message) {
     String data = WireJson.write(obj("type", "response.failed",
         "response", obj("id", "resp_x", "status", "failed", "error", obj("code", code, "message", message))));

@@ -22,7 +22,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * A fake Anthropic + OpenAI upstream: a real Vert.x HTTP server on 127.0.0.1 and a random port that answers with the event shapes
- * the real CLIs accept (byte-identical to {@code reference/samples/*} with the default {@linkplain #config() config}), records every
+ * the real CLIs accept (byte-identical to {@link ReferenceSamples}, docs/agents.md §4, with the default {@linkplain #config() config}), records every
  * request and what each stream actually wrote, and injects faults on demand. Usable from any JUnit test:
  *
  * <pre>{@code

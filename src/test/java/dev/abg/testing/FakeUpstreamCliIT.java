@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The real Claude Code and Codex CLIs (e2e/node_modules, pinned in e2e/package-lock.json) run directly against {@link FakeUpstream}:
- * proof that the fake's shapes are what the clients accept, and that the error forms of agents.md §5–§7 behave as measured there.
+ * proof that the fake's shapes are what the clients accept, and that the error forms of docs/agents.md §5–§7 behave as recorded there.
  * Needs {@code e2e/install.sh} (Maven runs it in pre-integration-test); {@code -DskipE2E=true} skips this class.
  */
 @Timeout(180)

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * What {@link FakeUpstream} answers, settable per test (fluent; every setter returns {@code this}). Thread-safe: a test may change
  * it while requests run; each request takes one consistent snapshot when it arrives. {@link FakeUpstream#reset()} restores the
- * defaults, which reproduce {@code reference/samples/*}: Anthropic usage 120 input / 30 cache write / 1000 cache read / 7 output,
+ * defaults, which reproduce the recorded samples ({@link ReferenceSamples}, docs/agents.md §4): Anthropic usage 120 input / 30 cache write / 1000 cache read / 7 output,
  * OpenAI usage 1500 input / 1024 cached / 40 output / 30 reasoning, and the answer {@code "Hi from mock (<model>)"} in 2 text deltas.
  */
 public final class FakeUpstreamConfig {

@@ -38,8 +38,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FakeUpstreamTests {
 
   private static final Duration WAIT = Duration.ofSeconds(10);
-  private static final String ANTHROPIC_STREAM_BODY = "{\"model\":\"claude-opus-5-5\",\"max_tokens\":64,\"stream\":true,\"messages\":[]}";
-  private static final String RESPONSES_STREAM_BODY = "{\"model\":\"gpt-5.5-codex\",\"stream\":true,\"input\":[]}";
+  private static final String ANTHROPIC_STREAM_BODY = AgentRequest.anthropic("claude-opus-5-5").maxTokens(64).stream(true).noTurns().body();
+  private static final String RESPONSES_STREAM_BODY = AgentRequest.responses("gpt-5.5-codex").stream(true).noTurns().body();
 
   private static FakeUpstream upstream;
   private static HttpClient http;

@@ -1,6 +1,7 @@
 package dev.abg.testing;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,12 +10,55 @@ import dev.abg.testing.FakeUpstreamConfig.Plan;
 import static dev.abg.testing.WireJson.obj;
 
 /** OpenAI Responses and Chat Completions answers; the Responses stream has the keys, order and spacing of
- *  {@code samples/openai_responses_stream.txt}. */
+ *  {@link ReferenceSamples#OPENAI_RESPONSES_STREAM} (docs/agents.md §4). And the requests that Codex and the SDKs send, which {@link AgentRequest} starts from. */
 final class OpenAiShapes {
 
   static final String DEFAULT_MODEL = "gpt-5.5-codex";
+  /** The keys of a Responses request in the order the tests write them; others follow. */
+  static final List<String> RESPONSES_REQUEST_KEYS = List.of("model", "stream", "input", "prompt_cache_key");
+  /** The keys of a Chat Completions request in the order the tests write them; others follow. */
+  static final List<String> CHAT_REQUEST_KEYS = List.of("model", "stream", "stream_options", "messages");
 
   private OpenAiShapes() {
+  }
+
+  /** What an OpenAI SDK sends with every request. */
+  static Map<String, String> sdkHeaders(String apiKey) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    headers.put("authorization", "Bearer " + apiKey);
+    return headers;
+  }
+
+  /** What Codex (0.171.0, {@code codex exec}) sends with every request, besides its session id. */
+  static Map<String, String> codexHeaders(String apiKey) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/json");
+    headers.put("accept", "text/event-stream");
+    headers.put("authorization", "Bearer " + apiKey);
+    headers.put("originator", "codex_exec");
+    headers.put("user-agent", "codex_exec/0.171.0 (Debian 12.0.0; x86_64) xterm (codex_exec; 0.171.0)");
+    return headers;
+  }
+
+  /** A non-streamed Responses request of one user turn ({@link #codexTurn} or {@link #userTurn}). */
+  static Map<String, Object> responsesRequest(String model, Map<String, Object> turn) {
+    return obj("model", model, "stream", false, "input", List.of(turn));
+  }
+
+  /** A non-streamed Chat Completions request of one user turn, {@code "say hi"}. */
+  static Map<String, Object> chatRequest(String model) {
+    return obj("model", model, "stream", false, "messages", List.of(userTurn("say hi")));
+  }
+
+  /** A user turn as Codex writes it into {@code input}: its text in an {@code input_text} part. */
+  static Map<String, Object> codexTurn(String text) {
+    return obj("role", "user", "content", List.of(obj("type", "input_text", "text", text)));
+  }
+
+  /** A user turn with its text as the content, as the SDKs accept it in {@code input} and {@code messages}. */
+  static Map<String, Object> userTurn(String text) {
+    return obj("role", "user", "content", text);
   }
 
   static String responseId(int seq) {

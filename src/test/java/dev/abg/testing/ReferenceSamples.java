@@ -1,14 +1,14 @@
 package dev.abg.testing;
 
 /**
- * The byte-exact bodies of {@code shared/reference/samples/} that Claude Code 2.1.332 and Codex 0.171.0 accepted (agents.md §4),
- * copied here so that tests do not depend on where {@code shared/} lies. Long lines are wrapped with the text-block line
+ * The byte-exact bodies that Claude Code 2.1.332 and Codex 0.171.0 accepted (docs/agents.md §4), recorded against a fake
+ * upstream and kept here as the tests' reference. Long lines are wrapped with the text-block line
  * continuation {@code \<newline>}, which adds nothing to the string. Ids: {@code msg_mock_14}, {@code msg_mock_15},
  * {@code resp_mock_16}/{@code msg_mock_16}; {@code created_at} 1795872404.
  */
 public final class ReferenceSamples {
 
-  /** {@code samples/anthropic_messages_stream.txt}. */
+  /** The sample {@code anthropic_messages_stream.txt} of docs/agents.md §4. */
   public static final String ANTHROPIC_MESSAGES_STREAM = """
       event: message_start
       data: {"type": "message_start", "message": {"id": "msg_mock_14", "type": "message", "role": "assistant", "model": "claude-opus-5-5", "content": [], "stop_reason": \
@@ -37,13 +37,13 @@ public final class ReferenceSamples {
 
       """;
 
-  /** {@code samples/anthropic_messages_nonstream.json}. */
+  /** The sample {@code anthropic_messages_nonstream.json} of docs/agents.md §4. */
   public static final String ANTHROPIC_MESSAGES_NONSTREAM = """
       {"id": "msg_mock_15", "type": "message", "role": "assistant", "model": "claude-opus-5-5", "content": [{"type": "text", "text": "Hi from mock (claude-opus-5-5)"}], \
       "stop_reason": "end_turn", "stop_sequence": null, "usage": {"input_tokens": 120, "cache_creation_input_tokens": 30, "cache_read_input_tokens": 1000, "output_tokens\
       ": 7}}""";
 
-  /** {@code samples/openai_responses_stream.txt}. */
+  /** The sample {@code openai_responses_stream.txt} of docs/agents.md §4. */
   public static final String OPENAI_RESPONSES_STREAM = """
       event: response.created
       data: {"type": "response.created", "sequence_number": 0, "response": {"id": "resp_mock_16", "object": "response", "created_at": 1795872404, "model": "gpt-5.5-codex\
@@ -90,7 +90,7 @@ public final class ReferenceSamples {
 
       """;
 
-  /** {@code samples/openai_response_failed_invalid_prompt.txt}. */
+  /** The sample {@code openai_response_failed_invalid_prompt.txt} of docs/agents.md §4. */
   public static final String OPENAI_RESPONSE_FAILED_INVALID_PROMPT = """
       event: response.failed
       data: {"type": "response.failed", "response": {"id": "resp_x", "status": "failed", "error": {"code": "invalid_prompt", "message": "Session budget exhausted: $5.14 \

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * Writes JSON exactly in the spacing of the recorded samples ({@code {"a": 1, "b": [2, 3]}}, i.e. Python's {@code json.dumps}
  * defaults) and keeps the key order of the {@link LinkedHashMap}s it is given, so that the fake's events are byte-identical to
- * {@code reference/samples/*} for the same ids, model and usage.
+ * {@link ReferenceSamples} for the same ids, model and usage. {@link #compact} writes without spaces
+ * ({@code {"a":1,"b":[2,3]}}), as the agents' own clients send their requests.
  *
  * <p>Values: {@code Map} (written in iteration order), {@code List}, {@code String}, {@code Number}, {@code Boolean}, {@code null}.
  * Non-ASCII text is written as UTF-8, as the real APIs do.
@@ -31,11 +32,18 @@ final class WireJson {
 
   static String write(Object value) {
     StringBuilder out = new StringBuilder(256);
-    write(value, out);
+    write(value, out, ", ", ": ");
     return out.toString();
   }
 
-  private static void write(Object value, StringBuilder out) {
+  /** Without spaces between items and after keys, as JavaScript's {@code JSON.stringify} writes (the agents' requests). */
+  static String compact(Object value) {
+    StringBuilder out = new StringBuilder(256);
+    write(value, out, ",", ":");
+    return out.toString();
+  }
+
+  private static void write(Object value, StringBuilder out, String comma, String colon) {
     if (value == null) {
       out.append("null");
     } else if (value instanceof String s) {
@@ -47,21 +55,21 @@ final class WireJson {
       boolean first = true;
       for (Map.Entry<?, ?> e : map.entrySet()) {
         if (!first) {
-          out.append(", ");
+          out.append(comma);
         }
         first = false;
         writeString((String) e.getKey(), out);
-        out.append(": ");
-        write(e.getValue(), out);
+        out.append(colon);
+        write(e.getValue(), out, comma, colon);
       }
       out.append('}');
     } else if (value instanceof List<?> list) {
       out.append('[');
       for (int i = 0; i < list.size(); i++) {
         if (i > 0) {
-          out.append(", ");
+          out.append(comma);
         }
-        write(list.get(i), out);
+        write(list.get(i), out, comma, colon);
       }
       out.append(']');
     } else {

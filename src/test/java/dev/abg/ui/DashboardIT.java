@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,6 +30,7 @@ import io.vertx.core.json.JsonObject;
 import dev.abg.testing.AbgProcess;
 import dev.abg.testing.AdminClient;
 import dev.abg.testing.FakeUpstream;
+import dev.abg.testing.PackagedProxy;
 
 /**
  * The dashboard at {@code /abg/ui} in Debian's headless Chromium (installed by {@code e2e/install-browser.sh}), driven by Selenium
@@ -40,6 +40,7 @@ import dev.abg.testing.FakeUpstream;
  * <p>A screenshot goes to {@code target/dashboard.png}; with {@code -Dabg.ui.screenshot=docs/dashboard.png} also there.
  */
 @Timeout(180)
+@PackagedProxy(adminToken = DashboardIT.TOKEN, config = {"session_budget_usd: 5", "daily_budget_usd: 20"})
 class DashboardIT {
 
   static final String TOKEN = "it-admin-token-0123456789";
@@ -51,11 +52,10 @@ class DashboardIT {
   static ChromeDriver browser;
 
   @BeforeAll
-  static void start(@TempDir Path dir) {
-    upstream = FakeUpstream.started();
-    abg = AbgProcess.start(dir.resolve("proxy"), Map.of("upstream_anthropic", upstream.baseUrl(), "upstream_openai", upstream.baseUrl(),
-        "admin_token", TOKEN, "session_budget_usd", "5", "daily_budget_usd", "20"));
-    admin = new AdminClient(abg.baseUrl(), TOKEN);
+  static void start(AbgProcess proxy, AdminClient adminClient, FakeUpstream fake, @TempDir Path dir) {
+    abg = proxy;
+    admin = adminClient;
+    upstream = fake;
 
     ChromeOptions options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
@@ -72,12 +72,6 @@ class DashboardIT {
   static void stop() {
     if (browser != null) {
       browser.quit();
-    }
-    if (abg != null) {
-      abg.close();
-    }
-    if (upstream != null) {
-      upstream.close();
     }
   }
 

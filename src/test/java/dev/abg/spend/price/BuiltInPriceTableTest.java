@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 import dev.abg.spend.Provider;
 import dev.abg.spend.Usage;
 
-/** The shipped table holds pricing.md as it is, quirks included. */
+/** The shipped table holds docs/pricing.md as it is, quirks included. */
 class BuiltInPriceTableTest {
 
   private static final PriceTable TABLE = PriceTable.builtIn();
 
-  /** Every model key of shared/reference/pricing.md, aliases included. */
+  /** Every model key of docs/pricing.md, aliases included. */
   private static final List<String> PRICING_MD_KEYS = List.of(
       "claude-opus-4-8",
       "claude-opus-4-7", "claude-opus-4-7-20260416",

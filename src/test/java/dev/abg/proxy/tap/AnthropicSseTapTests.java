@@ -13,7 +13,7 @@ import dev.abg.spend.Usage;
 
 import io.vertx.core.buffer.Buffer;
 
-class AnthropicSseTapTest {
+class AnthropicSseTapTests {
 
   private static final String START = """
       event: message_start

@@ -15,7 +15,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import io.vertx.core.buffer.Buffer;
 
 /** Every fixture gives the same snapshot whatever the chunking: whole, one byte at a time, or cut at 200 random points. */
-class UsageTapFixturesTest {
+class UsageTapFixturesTests {
 
   private static final int SPLIT_POINTS = 200;
   private static final int SEEDS = 25;

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.abg.spend.Usage;
 
-class TapSnapshotTest {
+class TapSnapshotTests {
 
   private static TapSnapshot snapshot(Usage usage, boolean usageReported, long chars) {
     return new TapSnapshot(usage, true, usageReported, false, chars, null, null, null, null);

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.abg.spend.Usage;
 
-class OpenAiChatSseTapTest {
+class OpenAiChatSseTapTests {
 
   private static TapSnapshot read(String stream) {
     return Feeding.whole(new OpenAiChatSseTap(), stream.getBytes(StandardCharsets.UTF_8));

@@ -11,7 +11,7 @@ import dev.abg.spend.Usage;
 
 import io.vertx.core.buffer.Buffer;
 
-class JsonBodyTapTest {
+class JsonBodyTapTests {
 
   private static TapSnapshot read(TapKind kind, String body) {
     return Feeding.whole(new JsonBodyTap(kind), Feeding.utf8(body));

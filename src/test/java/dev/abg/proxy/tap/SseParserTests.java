@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.vertx.core.buffer.Buffer;
 
-class SseParserTest {
+class SseParserTests {
 
   private final List<String> events = new ArrayList<>();
 

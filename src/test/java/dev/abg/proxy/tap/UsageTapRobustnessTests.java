@@ -19,7 +19,7 @@ import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
 
 /** Whatever the bytes, no tap throws, memory stays within its bound, and snapshots stay sane. */
-class UsageTapRobustnessTest {
+class UsageTapRobustnessTests {
 
   private static final int ITERATIONS = 2_000;
   private static final long SEED = 0xAB6_2026L;

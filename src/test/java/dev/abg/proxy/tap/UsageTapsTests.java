@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-class UsageTapsTest {
+class UsageTapsTests {
 
   @Test
   void shouldPickTheTapForEachKindAndContentType() {

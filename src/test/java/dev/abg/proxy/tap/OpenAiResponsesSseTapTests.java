@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.abg.spend.Usage;
 
-class OpenAiResponsesSseTapTest {
+class OpenAiResponsesSseTapTests {
 
   private static TapSnapshot read(String stream) {
     return Feeding.whole(new OpenAiResponsesSseTap(), stream.getBytes(StandardCharsets.UTF_8));
