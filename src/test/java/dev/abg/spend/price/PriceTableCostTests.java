@@ -12,7 +12,7 @@ import dev.abg.spend.Usage;
  * Exact costs, to the micro-dollar. A price of $X per million tokens is X micro-dollars per token, so every
  * expected value below is tokens × $/MTok, summed by hand.
  */
-class PriceTableCostTest {
+class PriceTableCostTests {
 
   private static final PriceTable TABLE = PriceTable.builtIn();
 

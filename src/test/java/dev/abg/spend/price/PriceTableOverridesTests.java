@@ -19,7 +19,7 @@ import dev.abg.spend.Provider;
 import dev.abg.spend.Usage;
 
 /** The config file's {@code pricing.<model>.<field>} overrides. */
-class PriceTableOverridesTest {
+class PriceTableOverridesTests {
 
   private static final PriceTable BUILT_IN = PriceTable.builtIn();
 

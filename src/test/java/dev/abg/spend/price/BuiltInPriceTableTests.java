@@ -22,7 +22,7 @@ import dev.abg.spend.Provider;
 import dev.abg.spend.Usage;
 
 /** The shipped table holds docs/pricing.md as it is, quirks included. */
-class BuiltInPriceTableTest {
+class BuiltInPriceTableTests {
 
   private static final PriceTable TABLE = PriceTable.builtIn();
 

@@ -18,7 +18,7 @@ import dev.abg.spend.Provider;
 import dev.abg.spend.Usage;
 
 /** The unknown-model rule: never free, always flagged, logged once per name. */
-class PriceTableFallbackTest {
+class PriceTableFallbackTests {
 
   private final List<String> warnings = new ArrayList<>();
   private final Logger logger = Logger.getLogger("dev.abg.spend.price");
