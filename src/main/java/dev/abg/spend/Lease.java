@@ -23,6 +23,11 @@ final class Lease {
   boolean dayLimited;
   /** The day's spend and leases across instances, as the last lease request read them. */
   long dayCommittedMicros;
+  /**
+   * The last return of this lease to the database, until it has committed: a lease request made meanwhile waits for it,
+   * or the database would still count the returned lease as held and refuse what is free.
+   */
+  java.util.concurrent.CompletableFuture<Long> returning;
 
   /** Whether the last lease request told anything about what is left (else the books alone say). */
   boolean informed() {

@@ -88,8 +88,8 @@ final class TeamSharing implements Sharing {
       need = hard ? Math.max(0, account.inFlightMicros + lease.admittingMicros - lease.micros) : 0;
     }
     long readAt = books.readClock();
-    return leases.take(account.id, request.startedAt(), budgets.today(), need, hard ? MIN_HEADROOM_MICROS : 0, hard ? MAX_HEADROOM_MICROS : 0,
-        budgets.defaultCapMicros(), budgets.dailyCapMicros()).handle((grant, failure) -> {
+    return afterReturn(account).thenCompose(returned -> leases.take(account.id, request.startedAt(), budgets.today(), need,
+        hard ? MIN_HEADROOM_MICROS : 0, hard ? MAX_HEADROOM_MICROS : 0, budgets.defaultCapMicros(), budgets.dailyCapMicros())).handle((grant, failure) -> {
       boolean retry;
       synchronized (account) {
         Lease lease = lease(account);
@@ -110,6 +110,15 @@ final class TeamSharing implements Sharing {
       }
       return retry ? take(account, request, minimum, reserve, attempt + 1) : CompletableFuture.completedFuture(grant);
     }).thenCompose(stage -> stage);
+  }
+
+  /** Completes when the session's last lease return (if any) has committed, whether or not it succeeded. */
+  private CompletionStage<Void> afterReturn(SessionAccount account) {
+    CompletableFuture<Long> returning;
+    synchronized (account) {
+      returning = account.lease == null ? null : account.lease.returning;
+    }
+    return returning == null || returning.isDone() ? CompletableFuture.completedFuture(null) : returning.handle((id, failure) -> null);
   }
 
   /** This instance's lease must cover its requests in flight and this one's least. */
@@ -166,8 +175,8 @@ final class TeamSharing implements Sharing {
   @Override
   public void grow(SessionAccount account, long need) {
     long readAt = books.readClock();
-    leases.take(account.id, clock.instant(), budgets.today(), need, MIN_HEADROOM_MICROS, MAX_HEADROOM_MICROS, budgets.defaultCapMicros(),
-        budgets.dailyCapMicros()).whenComplete((grant, failure) -> {
+    afterReturn(account).thenCompose(returned -> leases.take(account.id, clock.instant(), budgets.today(), need, MIN_HEADROOM_MICROS,
+        MAX_HEADROOM_MICROS, budgets.defaultCapMicros(), budgets.dailyCapMicros())).whenComplete((grant, failure) -> {
       List<Reservation> cut = List.of();
       String message = null;
       long again = 0;
@@ -292,7 +301,9 @@ final class TeamSharing implements Sharing {
   private void returnIdleLease(SessionAccount account) {
     Lease lease = lease(account);
     if (idle(account, lease) && lease.micros > 0) {
-      writer.submit(new LedgerOp.ReturnLease(account.id, lease.micros, new CompletableFuture<>()));
+      CompletableFuture<Long> done = new CompletableFuture<>();
+      writer.submit(new LedgerOp.ReturnLease(account.id, lease.micros, done));
+      lease.returning = done;
       lease.micros = 0;
     }
   }
