@@ -424,7 +424,48 @@ def new_session_body(sid, cap, label):
 def urlencode(text):
     print(urllib.parse.quote(text, safe=""))
 
-COMMANDS = {"config": config, "problem": problem, "status": status, "sessions": sessions, "merge_pages": merge_pages, "field": field, "session_line": session_line,
+def prices(path):
+    p = load(path)
+    src = p.get("sources") or {}
+    print("price table %s (built in: %s)" % (p.get("version"), src.get("builtin")))
+    if src.get("pricing_file"):
+        print("pricing_file %s: %d models, read %s%s" % (src["pricing_file"], src.get("pricing_file_models") or 0,
+              when(src.get("pricing_file_read")) if src.get("pricing_file_read") else "never",
+              ", %d entries refused" % len(src["pricing_file_refused"]) if src.get("pricing_file_refused") else ""))
+        if src.get("pricing_file_problem"):
+            print("  last read failed: " + src["pricing_file_problem"])
+    if src.get("config_overrides"):
+        print("config pricing overrides: %d" % src["config_overrides"])
+    def price(v):
+        return "-" if v is None else ("%s" % v)
+    rows = []
+    for m in p.get("models") or []:
+        tier = m.get("tier")
+        rows.append([m.get("model", ""), m.get("provider", ""), price(m.get("input")), price(m.get("output")),
+                     price(m.get("cache_write_5m") if m.get("provider") == "anthropic" else m.get("cache_write")),
+                     price(m.get("cache_write_1h")), price(m.get("cache_read") if m.get("provider") == "anthropic" else m.get("cached_input")),
+                     (">%dk" % (tier["threshold_tokens"] // 1000)) if tier else "-", ",".join(m.get("variants") or []) or "-"])
+    table(["MODEL", "PROVIDER", "INPUT", "OUTPUT", "WRITE", "WRITE 1H", "READ", "TIER", "VARIANTS"], rows, right=(2, 3, 4, 5, 6))
+    print("US dollars per million tokens; WRITE is the 5-minute write (Anthropic) or the cache write (OpenAI), READ the cache read or cached input")
+
+def price_check(path):
+    c = load(path)
+    pr = c.get("prices") or {}
+    how = "exactly" if not c.get("fallback") else "by the unknown-model rule (%s)" % c.get("reason")
+    print("%s (%s) is priced as %s, %s, in price table %s" % (c.get("model"), c.get("provider"), c.get("priced_as"), how, c.get("price_version")))
+    parts = ["input %s" % pr.get("input"), "output %s" % pr.get("output")]
+    for key, label in (("cache_write_5m", "5m write"), ("cache_write_1h", "1h write"), ("cache_read", "cache read"),
+                       ("cached_input", "cached input"), ("cache_write", "cache write")):
+        if pr.get(key) is not None:
+            parts.append("%s %s" % (label, pr[key]))
+    print("  " + ", ".join(parts) + " per MTok")
+    tier = pr.get("tier")
+    if tier:
+        print("  above %d prompt tokens the whole request: input %s, output %s" % (tier["threshold_tokens"], tier.get("input"), tier.get("output")))
+    if pr.get("variants"):
+        print("  variants a response can select: " + ", ".join(pr["variants"]))
+
+COMMANDS = {"prices": prices, "price_check": price_check, "config": config, "problem": problem, "status": status, "sessions": sessions, "merge_pages": merge_pages, "field": field, "session_line": session_line,
             "new_session_body": new_session_body, "urlencode": urlencode}
 
 if __name__ == "__main__":

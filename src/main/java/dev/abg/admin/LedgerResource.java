@@ -17,7 +17,10 @@ import jakarta.ws.rs.core.StreamingOutput;
 import io.quarkus.logging.Log;
 
 import dev.abg.config.AbgConfig;
+import dev.abg.spend.Prices;
 import dev.abg.spend.ledger.JsonlLine;
+import dev.abg.spend.price.PriceTable;
+import dev.abg.spend.price.Priced;
 import dev.abg.spend.ledger.LedgerQueries;
 import dev.abg.spend.ledger.LedgerRow;
 
@@ -31,11 +34,13 @@ class LedgerResource {
   private final LedgerQueries ledger;
   private final AdminSessions sessions;
   private final AbgConfig config;
+  private final Prices prices;
 
-  LedgerResource(LedgerQueries ledger, AdminSessions sessions, AbgConfig config) {
+  LedgerResource(LedgerQueries ledger, AdminSessions sessions, AbgConfig config, Prices prices) {
     this.ledger = ledger;
     this.sessions = sessions;
     this.config = config;
+    this.prices = prices;
   }
 
   @GET
@@ -65,21 +70,33 @@ class LedgerResource {
    */
   @GET
   @Path("export")
-  public Response export(@QueryParam("session") String session, @QueryParam("since") String since, @QueryParam("until") String until) {
+  public Response export(@QueryParam("session") String session, @QueryParam("since") String since, @QueryParam("until") String until,
+                         @QueryParam("reprice") String reprice) {
     QueryParams q = new QueryParams(config.timezone());
     LedgerQueries.RowFilter filter = filter(q, session, since, until);
+    boolean repriced = "true".equals(q.oneOf("reprice", reprice, List.of("true", "false"), "false"));
     q.validated();
+    PriceTable table = prices.table();
     checkSession(filter);
     StreamingOutput lines = output -> {
       OutputStream out = new BufferedOutputStream(output, EXPORT_BUFFER_BYTES);
       long rows = ledger.export(filter, row -> {
-        out.write(JsonlLine.of(row).getBytes(StandardCharsets.UTF_8));
+        out.write((repriced ? JsonlLine.of(row, repriceOf(table, row)) : JsonlLine.of(row)).getBytes(StandardCharsets.UTF_8));
         out.write('\n');
       });
       out.flush();
       Log.debugf("[abg] EXPORT %d rows session=%s since=%s until=%s", rows, filter.sessionId(), filter.since(), filter.until());
     };
     return Response.ok(lines, NDJSON).header("Content-Disposition", "attachment; filename=\"abg-ledger.jsonl\"").build();
+  }
+
+  /** What the row costs under {@code table}, from its stored token counts and dimensions; a block row costs nothing. */
+  private static JsonlLine.Repriced repriceOf(PriceTable table, LedgerRow row) {
+    if (row.action() == LedgerRow.Action.BLOCK) {
+      return new JsonlLine.Repriced(0, null, table.version());
+    }
+    Priced priced = table.price(row.provider(), row.model(), row.usage(), row.endedAt());
+    return new JsonlLine.Repriced(priced.costMicros(), priced.pricedAs(), priced.priceVersion());
   }
 
   private static LedgerQueries.RowFilter filter(QueryParams q, String session, String since, String until) {

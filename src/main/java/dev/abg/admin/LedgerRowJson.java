@@ -40,13 +40,19 @@ record LedgerRowJson(
     Integer upstreamStatus,
     String requestId,
     String pricedAs,
-    boolean priceFallback) {
+    boolean priceFallback,
+    String speed,
+    String inferenceGeo,
+    String serviceTier,
+    long webSearchRequests,
+    long webFetchRequests) {
 
   static LedgerRowJson of(LedgerRow r) {
     return new LedgerRowJson(r.id(), SessionJson.millis(r.startedAt()), SessionJson.millis(r.endedAt()), r.day(), r.sessionId(), r.model(),
         r.usage().inputTokens(), r.usage().outputTokens(), Money.usd(r.costMicros()), Money.usd(r.sessionTotalMicros()), r.action().wireName(),
         r.provider().wireName(), r.endpoint(), r.client(), r.agentId(), r.usage().cacheWrite5mTokens(), r.usage().cacheWrite1hTokens(),
         r.usage().cacheReadTokens(), r.usage().cachedInputTokens(), r.usage().reasoningTokens(), r.usageSource().wireName(), r.priceVersion(),
-        r.upstreamStatus(), r.requestId(), r.pricedAs(), r.priceFallback());
+        r.upstreamStatus(), r.requestId(), r.pricedAs(), r.priceFallback(), r.usage().dimensions().speed(), r.usage().dimensions().inferenceGeo(),
+        r.usage().dimensions().serviceTier(), r.usage().dimensions().webSearches(), r.usage().dimensions().webFetches());
   }
 }

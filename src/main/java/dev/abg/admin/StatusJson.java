@@ -20,6 +20,8 @@ import dev.abg.spend.ledger.LedgerQueries;
 import dev.abg.spend.Money;
 import dev.abg.spend.SessionState;
 import dev.abg.spend.SessionView;
+import dev.abg.spend.price.ModelPrice;
+import dev.abg.spend.price.PriceTable;
 
 /**
  * {@code Status}: the seed's shape ({@code sessions: {id: spent}}, {@code today_total_usd}) unchanged, then the daily cap,
@@ -31,7 +33,11 @@ import dev.abg.spend.SessionView;
 record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, LocalDate date, String timezone, BigDecimal dailyCapUsd,
                   BigDecimal todayRemainingUsd, BigDecimal todayInFlightUsd, String dailyState, BigDecimal sessionBudgetUsd, BigDecimal warnAt,
                   boolean blockOnLimit, String enforcement, String priceVersion, Map<String, SessionBudgetJson> sessionBudgets,
-                  List<WarningJson> warnings) {
+                  List<WarningJson> warnings, List<PriceFallbackJson> priceFallbacks) {
+
+  /** {@code price_fallbacks}: one model priced by a fallback today, how often, and the prices used. */
+  record PriceFallbackJson(String model, String pricedAs, long requests, BigDecimal inputUsdPerMtok, BigDecimal outputUsdPerMtok) {
+  }
 
   /** {@code SessionBudget}. */
   record SessionBudgetJson(BigDecimal capUsd, BigDecimal spentUsd, BigDecimal remainingUsd, BigDecimal inFlightUsd, String state) {
@@ -46,8 +52,9 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
    * @param all       every session; those seen today (created or active on {@code day.day()} in {@code zone}) are listed
    * @param fallbacks the unknown models of today's rows
    */
-  static StatusJson of(BudgetSettings budgets, EnforcementSettings.Mode enforcement, DayView day, ZoneId zone, List<SessionView> all, String priceVersion,
+  static StatusJson of(BudgetSettings budgets, EnforcementSettings.Mode enforcement, DayView day, ZoneId zone, List<SessionView> all, PriceTable prices,
                        List<LedgerQueries.ModelFallback> fallbacks) {
+    String priceVersion = prices.version();
     Map<String, BigDecimal> spent = new LinkedHashMap<>();
     Map<String, SessionBudgetJson> details = new LinkedHashMap<>();
     List<WarningJson> warnings = new ArrayList<>();
@@ -74,14 +81,25 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
         warnings.add(new WarningJson("daily_warn", null, null, BlockMessages.dailyWarning(day.committedMicros(), cap)));
       }
     });
+    List<PriceFallbackJson> priceFallbacks = new ArrayList<>();
     for (LedgerQueries.ModelFallback f : fallbacks) {
-      warnings.add(new WarningJson("unknown_model", null, f.model(), "Model '" + f.model() + "' is not in price table " + priceVersion
-          + "; priced as " + f.pricedAs() + ". Add it to the pricing section of agentbillguard.yaml to price it exactly."));
+      String used = f.pricedAs() == null ? null : f.pricedAs().replaceFirst("@.*$", "");
+      ModelPrice price = used == null ? null : prices.models().stream().filter(m -> m.model().equals(used)).findFirst().orElse(null);
+      BigDecimal input = price == null ? null : BudgetsJson.plain(ModelPrice.usdPerMTok(price.input()));
+      BigDecimal output = price == null ? null : BudgetsJson.plain(ModelPrice.usdPerMTok(price.output()));
+      priceFallbacks.add(new PriceFallbackJson(f.model(), f.pricedAs(), f.requests(), input, output));
+      String rates = price == null ? "" : " ($" + input.toPlainString() + " / $" + output.toPlainString() + " per MTok of " + used + ")";
+      String what = f.pricedAs() != null && f.pricedAs().contains("@")
+          ? "Model '" + f.model() + "' has no published price for the tier its responses stated; " + f.requests() + " request(s) today priced as "
+              + f.pricedAs() + rates + "."
+          : "Model '" + f.model() + "' is not in price table " + priceVersion + "; " + f.requests() + " request(s) today priced as " + f.pricedAs()
+              + rates + ".";
+      warnings.add(new WarningJson("unknown_model", null, f.model(), what + " Add it to the pricing section of agentbillguard.yaml to price it exactly."));
     }
     return new StatusJson(spent, Money.usd(day.settledMicros()), day.day(), zone.getId(), day.capMicros().map(Money::usd).orElse(null),
         day.remainingMicros().map(Money::usd).orElse(null), Money.usd(day.committedMicros() - day.settledMicros()), dailyState.wireName(),
         BudgetsJson.plain(budgets.sessionBudgetUsd()), BudgetsJson.plain(budgets.warnAt()), budgets.blockOnLimit(), enforcement.name().toLowerCase(java.util.Locale.ROOT), priceVersion,
-        details, warnings);
+        details, warnings, priceFallbacks);
   }
 
   /** On the day that runs from {@code start} (inclusive) to {@code end} (exclusive), in the configured zone. */

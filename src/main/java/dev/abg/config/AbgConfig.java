@@ -28,6 +28,9 @@ import java.util.Optional;
  *                          {@code upstream_idle_timeout_s})
  * @param pricing           {@code pricing.<model>.<field>} overrides of the built-in price table, keys without the
  *                          {@code pricing.} prefix
+ * @param pricingFile       {@code pricing_file}: a price map in LiteLLM's {@code model_prices_and_context_window.json}
+ *                          format, a file path or an http(s) URL; its rows go over the built-in table, under
+ *                          {@code pricing}
  */
 public record AbgConfig(
     BudgetSettings budgets,
@@ -42,7 +45,8 @@ public record AbgConfig(
     ZoneId timezone,
     Optional<String> adminToken,
     Limits limits,
-    Map<String, String> pricing) {
+    Map<String, String> pricing,
+    Optional<String> pricingFile) {
 
   /**
    * @param maxBodyBytes   largest request body accepted on a billed route
@@ -61,6 +65,6 @@ public record AbgConfig(
         + " upstream_anthropic=" + upstreamAnthropic + " upstream_openai=" + upstreamOpenai
         + " bind=" + bind + " port=" + port + " db_path=" + dbPath + " db_url=" + team.map(TeamDatabase::describe).orElse("-") + " ledger_file=" + ledgerFile.map(Path::toString).orElse("-")
         + " timezone=" + timezone + " admin_token=" + adminToken.map(t -> "<masked>").orElse("-")
-        + " pricing_overrides=" + pricing.size();
+        + " pricing_overrides=" + pricing.size() + " pricing_file=" + pricingFile.orElse("-");
   }
 }

@@ -59,7 +59,27 @@ public final class ConfigLoader {
             integer("max_body_mb", 32, 1, 1024) * 1024L * 1024L,
             Duration.ofMillis(integer("upstream_connect_timeout_ms", 10_000, 1, 600_000)),
             Duration.ofSeconds(integer("upstream_idle_timeout_s", 600, 1, 86_400))),
-        new TreeMap<>(pricing));
+        new TreeMap<>(pricing),
+        pricingFile());
+  }
+
+  /** {@code pricing_file}: a path, or an http(s) URL with a host. */
+  private Optional<String> pricingFile() {
+    Optional<String> value = text("pricing_file");
+    value.ifPresent(v -> {
+      if (v.contains("://")) {
+        URI uri;
+        try {
+          uri = URI.create(v);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException("pricing_file", v, "must be a file path or an http(s) URL");
+        }
+        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null) {
+          throw new ConfigException("pricing_file", v, "must be a file path or an http(s) URL");
+        }
+      }
+    });
+    return value;
   }
 
   /** The budget keys alone: also what a live reload of the file re-reads. */

@@ -60,7 +60,7 @@ final class BilledUsage {
     Usage withOutput = s.usageWithEstimate();
     Usage usage = s.inputReported() ? withOutput : new Usage(Math.max(withOutput.inputTokens(), inputTokens), withOutput.cacheWrite5mTokens(),
         withOutput.cacheWrite1hTokens(), withOutput.cacheReadTokens(), withOutput.cachedInputTokens(), withOutput.outputTokens(),
-        withOutput.reasoningTokens());
+        withOutput.reasoningTokens(), withOutput.dimensions());
     return new Billed(usage, UsageSource.ESTIMATED);
   }
 }

@@ -283,7 +283,7 @@ public class SpendService {
     }
     Admission a = reservation.admission;
     String model = outcome.model() != null ? outcome.model() : a.model();
-    Priced priced = prices.table().price(a.provider(), model, outcome.usage());
+    Priced priced = prices.table().price(a.provider(), model, outcome.usage(), outcome.endedAt());
     SessionAccount account = reservation.account;
     LocalDate day = budgets.day(outcome.endedAt());
     CompletableFuture<LedgerRow> done = new CompletableFuture<>();
@@ -359,6 +359,11 @@ public class SpendService {
 
   public String priceVersion() {
     return prices.table().version();
+  }
+
+  /** The price table in force. */
+  public dev.abg.spend.price.PriceTable prices() {
+    return prices.table();
   }
 
   // ---------------------------------------------------------------- helpers

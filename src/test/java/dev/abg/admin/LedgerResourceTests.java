@@ -171,5 +171,41 @@ class LedgerResourceTests {
         .body("models.find { it.model == 'gpt-5.5' }.cache_write_5m", nullValue());
     List<String> providers = given().get("/abg/pricing").then().extract().jsonPath().getList("models.provider");
     assertEquals(providers.stream().sorted().toList(), providers);
+    given().get("/abg/pricing").then().statusCode(200)
+        .body("models.find { it.model == 'claude-opus-5-5' }.variants", equalTo(List.of("fast")))
+        .body("models.find { it.model == 'gpt-6.2-sol' }.variants", equalTo(List.of("fast", "ultrafast", "ultrafast@2027-03-01")))
+        .body("sources.builtin", equalTo("builtin-2026-12-04"))
+        .body("sources.pricing_file", nullValue());
+  }
+
+  @Test
+  void shouldSayHowAModelWouldBePricedAndWhy() {
+    given().queryParam("model", "claude-opus-5-5").get("/abg/pricing/check").then().statusCode(200)
+        .body("priced_as", equalTo("claude-opus-5-5")).body("fallback", equalTo(false)).body("reason", equalTo("exact"))
+        .body("provider", equalTo("anthropic")).body("prices.input", equalTo(4)).body("prices.variants", equalTo(List.of("fast")));
+    given().queryParam("model", "claude-opus-6").get("/abg/pricing/check").then().statusCode(200)
+        .body("priced_as", equalTo("claude-opus-5-5")).body("fallback", equalTo(true)).body("reason", equalTo("newest of family claude-opus"));
+    given().queryParam("model", "gpt-5.5-codex").get("/abg/pricing/check").then().statusCode(200)
+        .body("provider", equalTo("openai")).body("priced_as", equalTo("gpt-5.5")).body("reason", equalTo("longest known prefix"));
+    given().get("/abg/pricing/check").then().statusCode(400).body("errors[0].field", equalTo("model"));
+    given().queryParam("model", "x").queryParam("provider", "gemini").get("/abg/pricing/check").then().statusCode(400)
+        .body("errors[0].field", equalTo("provider"));
+  }
+
+  @Test
+  void shouldRepriceTheExportUnderTheTableInForce() throws Exception {
+    String id = createSession("reprice", null);
+    // a row charged $0 (say, under a table that lacked the model) for 100 input and 10 output tokens of claude-sonnet-4-6
+    LedgerRows.insert(store.dataSource(), id, 1, T0, 0, "claude-sonnet-4-6", false);
+    String line = given().queryParam("session", id).queryParam("reprice", "true").get("/abg/export").then().statusCode(200).extract().asString().trim();
+    io.vertx.core.json.JsonObject json = new io.vertx.core.json.JsonObject(line);
+    assertEquals(0.0, json.getDouble("cost_usd"), 1e-12, "what was charged stays");
+    // under the table in force: 100 × $3 + 10 × $15 per MTok = 450 µ$
+    assertEquals(0.00045, json.getDouble("repriced_cost_usd"), 1e-12);
+    assertEquals("claude-sonnet-4-6", json.getString("repriced_priced_as"));
+    assertEquals("builtin-2026-12-04", json.getString("repriced_price_version"));
+    String plain = given().queryParam("session", id).get("/abg/export").then().statusCode(200).extract().asString();
+    assertTrue(!plain.contains("repriced"), plain);
+    given().queryParam("reprice", "yes").get("/abg/export").then().statusCode(400);
   }
 }

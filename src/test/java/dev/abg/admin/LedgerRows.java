@@ -19,7 +19,7 @@ final class LedgerRows {
         input_tokens, output_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens, cached_input_tokens,
         reasoning_tokens, cost_micros, session_total_micros, action, usage_source, price_version, upstream_status, request_id)
       VALUES (?, ?, ?, ?, ?, 'claude-code', 'anthropic', '/v1/messages', ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, ?, ?, 'allow', 'reported',
-        'builtin-2026-11-28', 200, ?)""";
+        'builtin-2026-12-04', 200, ?)""";
 
   private LedgerRows() {
   }

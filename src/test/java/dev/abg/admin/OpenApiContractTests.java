@@ -121,7 +121,11 @@ class OpenApiContractTests {
         new Call("exportLedger", "one line", true, r -> r.queryParam("session", exported).get("/abg/export")),
         new Call("exportLedger", "unknown session", true, r -> r.queryParam("session", unknown).get("/abg/export")),
         new Call("exportLedger", "bad since", false, r -> r.queryParam("since", "yesterday").get("/abg/export")),
-        new Call("getPricing", "pricing", true, r -> r.get("/abg/pricing")));
+        new Call("exportLedger", "repriced", true, r -> r.queryParam("session", exported).queryParam("reprice", "true").get("/abg/export")),
+        new Call("getPricing", "pricing", true, r -> r.get("/abg/pricing")),
+        new Call("checkPrice", "known", true, r -> r.queryParam("model", "claude-opus-5-5").get("/abg/pricing/check")),
+        new Call("checkPrice", "fallback", true, r -> r.queryParam("model", "gpt-7").queryParam("provider", "openai").get("/abg/pricing/check")),
+        new Call("checkPrice", "no model", false, r -> r.get("/abg/pricing/check")));
 
     Map<String, List<String>> problems = new LinkedHashMap<>();
     TreeSet<String> called = new TreeSet<>();

@@ -16,6 +16,7 @@ import dev.abg.config.EnforcementSettings;
 import dev.abg.spend.DayView;
 import dev.abg.spend.SessionState;
 import dev.abg.spend.SessionView;
+import dev.abg.spend.price.PriceTable;
 
 /** The status lists the sessions seen on the day in the configured zone: first seen or last seen on it, its ends exact. */
 class StatusJsonTests {
@@ -35,15 +36,15 @@ class StatusJsonTests {
         seen("before-end", weekBefore, end.minusNanos(1)),
         seen("created-on-the-day", start.plusSeconds(3600), end.plusSeconds(86_400)),
         seen("at-end", weekBefore, end));
-    StatusJson status = StatusJson.of(BUDGETS, EnforcementSettings.Mode.HARD, new DayView(day, 0, 0, Optional.empty()), BERLIN, sessions, "builtin", List.of());
+    StatusJson status = StatusJson.of(BUDGETS, EnforcementSettings.Mode.HARD, new DayView(day, 0, 0, Optional.empty()), BERLIN, sessions, PriceTable.builtIn(), List.of());
     assertEquals(List.of("at-start", "before-end", "created-on-the-day"), List.copyOf(status.sessionBudgets().keySet()));
   }
 
   @Test
   void shouldReportTheConfiguredEnforcementMode() {
     DayView today = new DayView(LocalDate.of(2026, 12, 4), 0, 0, Optional.empty());
-    assertEquals("soft", StatusJson.of(BUDGETS, EnforcementSettings.Mode.SOFT, today, BERLIN, List.of(), "builtin", List.of()).enforcement());
-    assertEquals("hard", StatusJson.of(BUDGETS, EnforcementSettings.Mode.HARD, today, BERLIN, List.of(), "builtin", List.of()).enforcement());
+    assertEquals("soft", StatusJson.of(BUDGETS, EnforcementSettings.Mode.SOFT, today, BERLIN, List.of(), PriceTable.builtIn(), List.of()).enforcement());
+    assertEquals("hard", StatusJson.of(BUDGETS, EnforcementSettings.Mode.HARD, today, BERLIN, List.of(), PriceTable.builtIn(), List.of()).enforcement());
   }
 
   private static SessionView seen(String id, Instant first, Instant last) {

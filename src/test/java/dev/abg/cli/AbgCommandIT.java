@@ -332,6 +332,36 @@ class AbgCommandIT {
     assertEquals(0, cli.run("sessions", "--help").exitCode());
   }
 
+  @Test
+  void shouldListThePricesInForceAndSayHowAModelIsPriced() {
+    AbgScript.Result table = cli.run("prices");
+    assertEquals(0, table.exitCode(), table.toString());
+    assertTrue(table.stdout().startsWith("price table builtin-2026-12-04 (built in: builtin-2026-12-04)"), table.stdout());
+    assertLine(table.stdout(), "claude-opus-5-5 +anthropic +4\\.00 +20\\.00 +5\\.00 +8\\.00 +0\\.20 +- +fast *");
+    assertLine(table.stdout(), "gpt-6\\.2-sol +openai +2\\.00 +10\\.00 +2\\.50 +- +0\\.10 +>272k +fast,ultrafast,ultrafast@2027-03-01 *");
+
+    AbgScript.Result known = cli.run("prices", "--check", "claude-haiku-5-5");
+    assertEquals(0, known.exitCode(), known.toString());
+    assertTrue(known.stdout().startsWith("claude-haiku-5-5 (anthropic) is priced as claude-haiku-5-5, exactly, in price table builtin-2026-12-04"),
+        known.stdout());
+    assertTrue(known.stdout().contains("above 100000 prompt tokens the whole request: input 0.50, output 2.50"), known.stdout());
+    AbgScript.Result unknown = cli.run("prices", "--check", "gpt-7", "--provider", "openai");
+    assertTrue(unknown.stdout().startsWith("gpt-7 (openai) is priced as gpt-5.6, by the unknown-model rule (newest of family gpt)"), unknown.stdout());
+    AbgScript.Result bad = cli.run("prices", "--provider", "openai");
+    assertEquals(2, bad.exitCode(), bad.toString());
+    assertTrue(bad.stderr().contains("--provider goes with --check MODEL"), bad.toString());
+  }
+
+  @Test
+  void shouldExportWithWhatEachRowCostsUnderTheTableInForce() {
+    admin.createSession("rp-1", "2", null);
+    assertEquals(200, admin.claudeRequest("rp-1", MODEL));
+    AbgScript.Result export = cli.run("export", "--session", "rp-1", "--reprice");
+    assertEquals(0, export.exitCode(), export.toString());
+    // 10,000 input × $3 + 1,000 output × $15 per MTok = $0.045, charged and repriced alike
+    assertTrue(export.stdout().contains("\"cost_usd\":0.045") && export.stdout().contains("\"repriced_cost_usd\":0.045"), export.stdout());
+  }
+
   private static void assertStatusLine(String expected, String stdin, Map<String, String> env) {
     AbgScript.Result r = cli.run(stdin, env, Duration.ofSeconds(30), "statusline");
     assertEquals(0, r.exitCode(), r.toString());

@@ -25,7 +25,7 @@ class ClaudeCodeIT {
 
   @Test
   void shouldEndARunWhoseCapIsReachedMidStreamWithAbgsMessage(AbgProcess abg, FakeUpstream upstream) {
-    // 10,000 input × $5 = $0.05, then events of 100 tokens × $25 = $0.0025: the $0.50 cap falls in the middle of the answer
+    // 10,000 input × $4 = $0.04, then events of 100 tokens × $20 = $0.002: the $0.50 cap falls in the middle of the answer
     String[] deltas = new String[400];
     java.util.Arrays.fill(deltas, "0123456789".repeat(40));
     upstream.config().anthropicUsage(10_000, 0, 0, 0, 40_000).deltas(deltas).eventDelayMs(2);
@@ -37,25 +37,25 @@ class ClaudeCodeIT {
     assertEquals(List.of(List.of("cutoff"), List.of("block")), abg.ledger().table("SELECT action FROM requests WHERE session_id = 'cut-e2e' ORDER BY id"),
         "the stream was cut off, then Claude Code's non-streaming retry was blocked");
     long recorded = abg.ledger().number("SELECT SUM(cost_micros) FROM requests WHERE session_id = 'cut-e2e'");
-    assertTrue(recorded >= 500_000 && recorded <= 502_500, "recorded " + recorded + " µ$: at most one event past the cap");
+    assertTrue(recorded >= 500_000 && recorded <= 502_000, "recorded " + recorded + " µ$: at most one event past the cap");
   }
 
   @Test
   void shouldRecordARunUnderItsOwnSessionAndStopTheNextRunAtTheCapWithOneRequest(AbgProcess abg, FakeUpstream upstream) {
-    // 80,000 input × $5 + 5,000 output × $25 (claude-opus-5-5 priced as claude-opus-4-8) = $0.40 + $0.125 = $0.525: the
-    // output is reported with the last event, so the answer completes and the session ends past its $0.50 cap
-    upstream.config().anthropicUsage(80_000, 0, 0, 0, 5_000);
+    // claude-opus-5-5, Claude Code's default: 100,000 input × $4 + 6,000 output × $20 = $0.40 + $0.12 = $0.52: the output is
+    // reported with the last event, so the answer completes and the session ends past its $0.50 cap
+    upstream.config().anthropicUsage(100_000, 0, 0, 0, 6_000);
     AgentCli.Result first = cli.claudePrint(abg.baseUrl(), "say hi", AgentCli.OutputFormat.JSON, List.of(), Map.of(), Duration.ofSeconds(120));
     assertEquals(0, first.exitCode(), first.toString());
     String session = first.stdoutJson().getString("session_id");
-    assertEquals(List.of(List.of("claude-opus-5-5", "525000", "warn", "reported")),
+    assertEquals(List.of(List.of("claude-opus-5-5", "520000", "warn", "reported")),
         abg.ledger().table("SELECT model, cost_micros, action, usage_source FROM requests WHERE session_id = '" + session + "'"));
     int upstreamCalls = upstream.requestCount();
 
     AgentCli.Result second = cli.claudePrint(abg.baseUrl(), "say hi again", AgentCli.OutputFormat.TEXT, List.of("--session-id", session), Map.of(),
         Duration.ofSeconds(120));
     assertNotEquals(0, second.exitCode(), second.toString());
-    String message = "abg: session '" + session + "' reached its cap: $0.53 of $0.50. Raise it: abg raise " + session + " 1";
+    String message = "abg: session '" + session + "' reached its cap: $0.52 of $0.50. Raise it: abg raise " + session + " 1";
     assertTrue(second.stdout().contains("API Error: 402 " + message), second.toString());
     assertEquals(upstreamCalls, upstream.requestCount(), "the blocked run never reached the upstream");
     assertEquals(List.of(List.of("block")), abg.ledger().table("SELECT action FROM requests WHERE session_id = '" + session + "' AND action = 'block'"),

@@ -100,13 +100,37 @@ class AnthropicProxyTests extends ProxyTestBase {
   void shouldPriceAnUnknownModelByItsFamilyAndFlagIt() {
     String session = session();
     upstream.config().anthropicUsage(120, 30, 10, 1000, 7);
-    ProxyClient.send(AgentRequest.claudeCode("claude-opus-5-5").session(session));
+    ProxyClient.send(AgentRequest.claudeCode("claude-opus-6").session(session));
     Map<String, Object> row = ledger.lastRow(session);
-    // priced as claude-opus-4-8: 120×5 + 30×6.25 + 10×10 + 1000×0.50 + 7×25 = 600 + 187.5 + 100 + 500 + 175 = 1562.5 → 1563 µ$
-    assertEquals(1563L, num(row, "cost_micros"));
+    // priced as claude-opus-5-5 (4 / 20, 5m 5, 1h 8, read 0.20): 120×4 + 30×5 + 10×8 + 1000×0.20 + 7×20 = 480 + 150 + 80 + 200 + 140
+    assertEquals(1050L, num(row, "cost_micros"));
     assertEquals(10L, num(row, "cache_creation_1h_tokens"));
-    assertEquals("claude-opus-4-8", row.get("priced_as"));
+    assertEquals("claude-opus-5-5", row.get("priced_as"));
     assertEquals(1L, num(row, "price_fallback"));
+  }
+
+  @Test
+  void shouldPriceAndRecordTheDimensionsTheResponseStates() {
+    String session = session();
+    upstream.config().anthropicDimensions("fast", "us", 2, 1);
+    try {
+      for (boolean stream : new boolean[] {true, false}) {
+        ProxyClient.send(AgentRequest.claudeCode("claude-opus-5-5").stream(stream).session(session));
+        Map<String, Object> row = ledger.lastRow(session);
+        // fast card (8 / 40, 5m 10, read 0.40): 120×8 + 30×10 + 1000×0.40 + 7×40 = 960 + 300 + 400 + 280 = 1940; US-only × 1.1 = 2134;
+        // 2 web searches × 10000
+        assertEquals(22_134L, num(row, "cost_micros"), "stream " + stream);
+        assertEquals("claude-opus-5-5@fast", row.get("priced_as"));
+        assertEquals("fast", row.get("speed"));
+        assertEquals("us", row.get("inference_geo"));
+        assertEquals("standard", row.get("service_tier"));
+        assertEquals(2L, num(row, "web_search_requests"));
+        assertEquals(1L, num(row, "web_fetch_requests"));
+        assertEquals(0L, num(row, "price_fallback"));
+      }
+    } finally {
+      upstream.config().reset();
+    }
   }
 
   @Test
@@ -115,7 +139,8 @@ class AnthropicProxyTests extends ProxyTestBase {
     HttpResponse<String> response = ProxyClient.send(AgentRequest.claudeCode("claude-opus-5-5").session(session));
     assertEquals(ReferenceSamples.ANTHROPIC_MESSAGES_NONSTREAM, response.body().replaceFirst("msg_fake_\\d+", "msg_mock_15"));
     assertEquals(String.valueOf(response.body().getBytes(StandardCharsets.UTF_8).length), response.headers().firstValue("content-length").orElseThrow());
-    assertEquals(1463L, num(ledger.lastRow(session), "cost_micros"));
+    // claude-opus-5-5: 120×4 + 30×5 + 1000×0.20 + 7×20 = 480 + 150 + 200 + 140
+    assertEquals(970L, num(ledger.lastRow(session), "cost_micros"));
   }
 
   @Test

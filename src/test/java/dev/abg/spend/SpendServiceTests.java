@@ -86,7 +86,7 @@ class SpendServiceTests {
     assertEquals(LedgerRow.Action.ALLOW, row.action());
     assertEquals(19_143, fixture.queryLong("SELECT cost_micros FROM requests WHERE id = " + row.id()));
     assertEquals(19_143, fixture.queryLong("SELECT spent_micros FROM sessions WHERE id = 's1'"));
-    assertEquals("builtin-2026-11-28", fixture.queryString("SELECT price_version FROM requests WHERE id = " + row.id()));
+    assertEquals("builtin-2026-12-04", fixture.queryString("SELECT price_version FROM requests WHERE id = " + row.id()));
   }
 
   @Test

@@ -74,7 +74,11 @@ final class AnthropicShapes {
     events.add(SseEvent.named("content_block_stop", WireJson.write(obj("type", "content_block_stop", "index", 0))));
     Map<String, Object> delta = obj("type", "message_delta", "delta", obj("stop_reason", "end_turn", "stop_sequence", null));
     if (withUsage) {
-      delta.put("usage", plan.fullUsageInMessageDelta() ? usage(plan, plan.outputTokens()) : obj("output_tokens", plan.outputTokens()));
+      Map<String, Object> deltaUsage = plan.fullUsageInMessageDelta() ? usage(plan, plan.outputTokens()) : obj("output_tokens", plan.outputTokens());
+      if (plan.usageExtras().containsKey("server_tool_use")) {
+        deltaUsage.put("server_tool_use", plan.usageExtras().get("server_tool_use"));
+      }
+      delta.put("usage", deltaUsage);
     }
     events.add(new SseEvent("message_delta", WireJson.write(delta), false, plan.outputTokens(), false));
     events.add(SseEvent.named("message_stop", WireJson.write(obj("type", "message_stop"))));
@@ -111,6 +115,7 @@ final class AnthropicShapes {
           obj("ephemeral_5m_input_tokens", plan.cacheWrite5mTokens(), "ephemeral_1h_input_tokens", plan.cacheWrite1hTokens()));
     }
     usage.put("output_tokens", output);
+    usage.putAll(plan.usageExtras());
     return usage;
   }
 }

@@ -46,6 +46,7 @@ public final class FakeUpstreamConfig {
   private int faultTimes;
   private boolean gzipWhenAccepted;
   private long hangLimitMs;
+  private Map<String, Object> usageExtras = Map.of();
 
   FakeUpstreamConfig() {
     reset();
@@ -60,6 +61,7 @@ public final class FakeUpstreamConfig {
     outputTokens = 7;
     cacheCreationBreakdown = false;
     fullUsageInMessageDelta = false;
+    usageExtras = Map.of();
     countTokens = null;
     openAiInputTokens = 1500;
     openAiCachedTokens = 1024;
@@ -243,7 +245,29 @@ public final class FakeUpstreamConfig {
     return new Plan(canned, f, faultAfterEvents, inputTokens, cacheWrite5mTokens, cacheWrite1hTokens, cacheReadTokens, outputTokens,
         cacheCreationBreakdown, fullUsageInMessageDelta, countTokens == null ? inputTokens : countTokens, openAiInputTokens,
         openAiCachedTokens, openAiOutputTokens, openAiReasoningTokens, textEvents, deltas, text, eventDelayMs, headersDelayMs,
-        Collections.unmodifiableMap(new LinkedHashMap<>(responseHeaders)), requestIdHeaders, gzipWhenAccepted, hangLimitMs);
+        Collections.unmodifiableMap(new LinkedHashMap<>(responseHeaders)), requestIdHeaders, gzipWhenAccepted, hangLimitMs, usageExtras);
+  }
+
+  /**
+   * The price dimensions an Anthropic response states, as the real API reports them in {@code usage} (message_start,
+   * message_delta and the JSON body): {@code speed}, {@code inference_geo}, {@code service_tier: "standard"} and
+   * {@code server_tool_use}. {@code speed} or {@code inferenceGeo} null: left out.
+   */
+  public synchronized FakeUpstreamConfig anthropicDimensions(String speed, String inferenceGeo, long webSearches, long webFetches) {
+    Map<String, Object> extras = new LinkedHashMap<>();
+    extras.put("service_tier", "standard");
+    if (inferenceGeo != null) {
+      extras.put("inference_geo", inferenceGeo);
+    }
+    if (speed != null) {
+      extras.put("speed", speed);
+    }
+    Map<String, Object> tools = new LinkedHashMap<>();
+    tools.put("web_search_requests", webSearches);
+    tools.put("web_fetch_requests", webFetches);
+    extras.put("server_tool_use", tools);
+    usageExtras = Collections.unmodifiableMap(extras);
+    return this;
   }
 
   /** An immutable snapshot of the settings for one request. */
@@ -251,7 +275,7 @@ public final class FakeUpstreamConfig {
       long cacheReadTokens, long outputTokens, boolean cacheCreationBreakdown, boolean fullUsageInMessageDelta, long countTokens,
       long openAiInputTokens, long openAiCachedTokens, long openAiOutputTokens, long openAiReasoningTokens, int textEvents,
       List<String> deltas, String text, long eventDelayMs, long headersDelayMs, Map<String, String> responseHeaders,
-      boolean requestIdHeaders, boolean gzipWhenAccepted, long hangLimitMs) {
+      boolean requestIdHeaders, boolean gzipWhenAccepted, long hangLimitMs, Map<String, Object> usageExtras) {
 
     /** This plan with the fault named by a request's {@code x-fake-fault} header ({@code NAME[:afterEvents]}), for per-request faults
      *  under concurrent load. */
@@ -261,7 +285,7 @@ public final class FakeUpstreamConfig {
       int after = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : 0;
       return new Plan(canned, f, after, inputTokens, cacheWrite5mTokens, cacheWrite1hTokens, cacheReadTokens, outputTokens, cacheCreationBreakdown,
           fullUsageInMessageDelta, countTokens, openAiInputTokens, openAiCachedTokens, openAiOutputTokens, openAiReasoningTokens, textEvents, deltas,
-          text, eventDelayMs, headersDelayMs, responseHeaders, requestIdHeaders, gzipWhenAccepted, hangLimitMs);
+          text, eventDelayMs, headersDelayMs, responseHeaders, requestIdHeaders, gzipWhenAccepted, hangLimitMs, usageExtras);
     }
 
     /** The text of each delta for a model's answer. */

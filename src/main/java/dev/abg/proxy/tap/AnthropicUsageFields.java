@@ -10,9 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * never added), and the input and cache fields that newer API versions repeat there replace those of {@code message_start}.
  *
  * <p>Cache writes: {@code cache_creation_input_tokens} is the total; {@code cache_creation.ephemeral_5m_input_tokens} and
- * {@code ephemeral_1h_input_tokens} split it. Without the split the whole total is a 5-minute write; with it, any part of the
- * total that the split does not account for is added to the 5-minute writes (the cheaper tier is the conservative reading of
- * an unexplained remainder that still must be paid).
+ * {@code ephemeral_1h_input_tokens} split it. Without the split the whole total is a 5-minute write. With it, a part of the
+ * total that the split does not account for (server-tool turns report such totals) is billed at the dearer rate the split
+ * uses: a 1-hour write when the split has any, else a 5-minute one. No provider page states the rule; this reading never
+ * bills such a write below what the turn's own writes cost.
+ *
+ * <p>The price dimensions ({@link Usage.Dimensions}) are read from the same object: {@code speed}, {@code inference_geo},
+ * {@code service_tier} and {@code server_tool_use.web_search_requests} / {@code web_fetch_requests}; in a stream the
+ * {@code message_delta} totals supersede {@code message_start}'s.
  */
 final class AnthropicUsageFields {
 
@@ -24,6 +29,11 @@ final class AnthropicUsageFields {
   private long cache1h = UNKNOWN;
   private long cacheRead = UNKNOWN;
   private long output = UNKNOWN;
+  private String speed;
+  private String inferenceGeo;
+  private String serviceTier;
+  private long webSearches = UNKNOWN;
+  private long webFetches = UNKNOWN;
 
   /** Takes the valid fields of a {@code usage} object; ignores a {@code null} or non-object node. */
   void read(JsonNode usage) {
@@ -37,6 +47,12 @@ final class AnthropicUsageFields {
     JsonNode split = Json.child(usage, "cache_creation");
     cache5m = pick(Json.tokens(split, "ephemeral_5m_input_tokens"), cache5m);
     cache1h = pick(Json.tokens(split, "ephemeral_1h_input_tokens"), cache1h);
+    speed = pickText(Json.text(usage, "speed"), speed);
+    inferenceGeo = pickText(Json.text(usage, "inference_geo"), inferenceGeo);
+    serviceTier = pickText(Json.text(usage, "service_tier"), serviceTier);
+    JsonNode tools = Json.child(usage, "server_tool_use");
+    webSearches = pick(Json.tokens(tools, "web_search_requests"), webSearches);
+    webFetches = pick(Json.tokens(tools, "web_fetch_requests"), webFetches);
   }
 
   boolean hasInput() {
@@ -51,14 +67,31 @@ final class AnthropicUsageFields {
     } else {
       write5m = Math.max(cache5m, 0);
       long unexplained = cacheCreation - write5m - write1h;
-      if (unexplained > 0) {
+      if (unexplained > 0 && write1h > 0) {
+        write1h += unexplained;
+      } else if (unexplained > 0) {
         write5m += unexplained;
       }
     }
-    return Usage.anthropic(Math.max(input, 0), write5m, write1h, Math.max(cacheRead, 0), Math.max(output, 0));
+    return Usage.anthropic(Math.max(input, 0), write5m, write1h, Math.max(cacheRead, 0), Math.max(output, 0))
+        .withDimensions(new Usage.Dimensions(speed, inferenceGeo, serviceTier, Math.max(webSearches, 0), Math.max(webFetches, 0)));
   }
 
   private static long pick(long candidate, long previous) {
     return candidate == UNKNOWN ? previous : candidate;
+  }
+
+  /** A short lower-case word (a dimension's value), or the previous one when absent or not such a word. */
+  static String pickText(String candidate, String previous) {
+    if (candidate == null || candidate.isEmpty() || candidate.length() > 32) {
+      return previous;
+    }
+    for (int i = 0; i < candidate.length(); i++) {
+      char c = candidate.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+        return previous;
+      }
+    }
+    return candidate;
   }
 }

@@ -107,8 +107,8 @@ final class JsonBodyTap implements UsageTap {
     JsonNode reported = Json.child(root, "usage");
     switch (kind) {
       case ANTHROPIC_MESSAGES -> readAnthropic(reported);
-      case OPENAI_RESPONSES -> readOpenAi(OpenAiUsageFields.responses(), reported);
-      case OPENAI_CHAT -> readOpenAi(OpenAiUsageFields.chat(), reported);
+      case OPENAI_RESPONSES -> readOpenAi(OpenAiUsageFields.responses(), root, reported, OpenAiResponsesSseTap.webSearchCalls(root));
+      case OPENAI_CHAT -> readOpenAi(OpenAiUsageFields.chat(), root, reported, 0);
     }
   }
 
@@ -128,7 +128,9 @@ final class JsonBodyTap implements UsageTap {
     }
   }
 
-  private void readOpenAi(OpenAiUsageFields usage, JsonNode reported) {
+  private void readOpenAi(OpenAiUsageFields usage, JsonNode root, JsonNode reported, long webSearches) {
+    usage.serviceTier(Json.text(root, "service_tier"));
+    usage.webSearches(webSearches);
     if (usage.read(reported)) {
       state.usage(usage.toUsage());
       state.usageReported();

@@ -66,6 +66,7 @@ final class OpenAiChatSseTap extends SseUsageTap {
   }
 
   private void readTree(JsonNode root) {
+    usage.serviceTier(Json.text(root, "service_tier"));
     if (usage.read(Json.child(root, "usage"))) {
       state.usage(usage.toUsage());
       state.usageReported();

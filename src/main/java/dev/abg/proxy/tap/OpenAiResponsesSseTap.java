@@ -16,6 +16,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  *       {@code output_tokens_details.reasoning_tokens}) is the reported usage when present (it may be {@code null} or
  *       omitted). A failed response records {@code response.error.code} and {@code message}. Cache writes: an assumption,
  *       see {@link OpenAiUsageFields}.</li>
+ *   <li>{@code response.service_tier} (created and terminal events): the processing tier that served it; each
+ *       {@code web_search_call} item ({@code response.output_item.done}, and the terminal event's {@code output}) is one
+ *       hosted web search.</li>
  *   <li>{@code error}: the error's code (or type) and message.</li>
  *   <li>Text deltas, whose top-level {@code delta} string is measured by streaming without a tree:
  *       {@code response.output_text.delta}, {@code response.refusal.delta}, {@code response.function_call_arguments.delta},
@@ -29,6 +32,7 @@ final class OpenAiResponsesSseTap extends SseUsageTap {
   private final OpenAiUsageFields usage = OpenAiUsageFields.responses();
   private final Json.StringVisitor deltaVisitor = this::visitDelta;
   private long pendingChars;
+  private long searchesDone;
 
   OpenAiResponsesSseTap() {
     this(SseParser.DEFAULT_MAX_LINE_BYTES);
@@ -48,6 +52,7 @@ final class OpenAiResponsesSseTap extends SseUsageTap {
       case "response.output_text.delta", "response.refusal.delta", "response.function_call_arguments.delta",
           "response.custom_tool_call_input.delta" -> countDelta(data);
       case "response.created" -> identify(Json.child(Json.object(data), "response"));
+      case "response.output_item.done" -> itemDone(data);
       case "response.completed", "response.incomplete", "response.failed" -> terminal(type, Json.object(data));
       case "error" -> error(Json.object(data));
       default -> {
@@ -60,6 +65,36 @@ final class OpenAiResponsesSseTap extends SseUsageTap {
 
   private void identify(JsonNode response) {
     state.identify(Json.text(response, "id"), Json.text(response, "model"));
+    if (response != null && response.has("service_tier")) {
+      usage.serviceTier(Json.text(response, "service_tier"));
+      state.usage(usage.toUsage());
+    }
+  }
+
+  /* {"type":"response.output_item.done","item":{"type":"web_search_call",...}}: read as a tree only when it may be one */
+  private void itemDone(String data) {
+    if (!data.contains("\"web_search_call\"")) {
+      return;
+    }
+    JsonNode item = Json.child(Json.object(data), "item");
+    if ("web_search_call".equals(Json.text(item, "type"))) {
+      usage.webSearches(++searchesDone);
+      state.usage(usage.toUsage());
+    }
+  }
+
+  /** The {@code web_search_call} items of a response's {@code output}. */
+  static long webSearchCalls(JsonNode response) {
+    JsonNode output = response == null ? null : response.get("output");
+    long calls = 0;
+    if (output != null && output.isArray()) {
+      for (JsonNode item : output) {
+        if ("web_search_call".equals(Json.text(item, "type"))) {
+          calls++;
+        }
+      }
+    }
+    return calls;
   }
 
   private void terminal(String type, JsonNode root) {
@@ -67,6 +102,8 @@ final class OpenAiResponsesSseTap extends SseUsageTap {
     state.complete();
     JsonNode response = Json.child(root, "response");
     identify(response);
+    usage.webSearches(webSearchCalls(response));
+    state.usage(usage.toUsage());
     if (usage.read(Json.child(response, "usage"))) {
       state.usage(usage.toUsage());
       state.usageReported();

@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.JsonNode;
  * <p>The counts are made consistent before they become a {@link Usage}: cached reads are at most the input, cache writes at
  * most the rest of the input, reasoning tokens at most the output, so that no derived "uncached input" or "visible output"
  * can go negative.
+ *
+ * <p>Two price dimensions sit outside {@code usage} and are given by the tap: the response's {@code service_tier} and the
+ * number of {@code web_search_call} output items ({@link #serviceTier}, {@link #webSearches}).
  */
 final class OpenAiUsageFields {
 
@@ -29,6 +32,8 @@ final class OpenAiUsageFields {
   private long cacheWrite = UNKNOWN;
   private long output = UNKNOWN;
   private long reasoning = UNKNOWN;
+  private String serviceTier;
+  private long webSearches;
 
   private OpenAiUsageFields(String inputName, String inputDetailsName, String outputName, String outputDetailsName) {
     this.inputName = inputName;
@@ -64,6 +69,16 @@ final class OpenAiUsageFields {
     return newInput != UNKNOWN || newOutput != UNKNOWN;
   }
 
+  /** The response's {@code service_tier}; an absent or malformed value keeps the previous one. */
+  void serviceTier(String tier) {
+    serviceTier = AnthropicUsageFields.pickText(tier, serviceTier);
+  }
+
+  /** The web searches the response ran so far: never fewer than already counted. */
+  void webSearches(long count) {
+    webSearches = Math.max(webSearches, count);
+  }
+
   boolean hasInput() {
     return input != UNKNOWN;
   }
@@ -74,7 +89,7 @@ final class OpenAiUsageFields {
     long written = Math.min(Math.max(cacheWrite, 0), in - cachedIn);
     long out = Math.max(output, 0);
     long reasoned = Math.min(Math.max(reasoning, 0), out);
-    return Usage.openAi(in, cachedIn, written, out, reasoned);
+    return Usage.openAi(in, cachedIn, written, out, reasoned).withDimensions(new Usage.Dimensions(null, null, serviceTier, webSearches, 0));
   }
 
   private static long pick(long candidate, long previous) {

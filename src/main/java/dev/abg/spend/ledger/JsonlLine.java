@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import dev.abg.spend.Money;
+import dev.abg.spend.Usage;
 
 /**
  * The JSONL ledger line: the seed's fields first (docs/seed.md), then ours, in the order of openapi/admin-api.yaml's LedgerLine. {@code GET /abg/export} streams the
@@ -24,6 +25,21 @@ public final class JsonlLine {
 
   /** One line, without the trailing newline. */
   public static String of(LedgerRow row) {
+    return of(row, null);
+  }
+
+  /**
+   * What a row would cost under another price table (an audit after a price correction), beside what it was charged.
+   *
+   * @param costMicros   the cost under that table
+   * @param pricedAs     the prices used
+   * @param priceVersion that table's version
+   */
+  public record Repriced(long costMicros, String pricedAs, String priceVersion) {
+  }
+
+  /** The line, with {@code repriced_cost_usd}, {@code repriced_priced_as} and {@code repriced_price_version} when {@code repriced} is given. */
+  public static String of(LedgerRow row, Repriced repriced) {
     StringWriter out = new StringWriter(512);
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
@@ -55,7 +71,18 @@ public final class JsonlLine {
       g.writeStringField("request_id", row.requestId());
       g.writeStringField("priced_as", row.pricedAs());
       g.writeBooleanField("price_fallback", row.priceFallback());
+      Usage.Dimensions d = row.usage().dimensions();
+      g.writeStringField("speed", d.speed());
+      g.writeStringField("inference_geo", d.inferenceGeo());
+      g.writeStringField("service_tier", d.serviceTier());
+      g.writeNumberField("web_search_requests", d.webSearches());
+      g.writeNumberField("web_fetch_requests", d.webFetches());
       g.writeNumberField("ledger_id", row.id());
+      if (repriced != null) {
+        g.writeNumberField("repriced_cost_usd", usd(repriced.costMicros()));
+        g.writeStringField("repriced_priced_as", repriced.pricedAs());
+        g.writeStringField("repriced_price_version", repriced.priceVersion());
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -38,7 +38,8 @@ public class LedgerQueries {
   private static final String ROW_COLUMNS = """
       id, started_at, ended_at, day, session_id, agent_id, client, provider, endpoint, model, priced_as, price_fallback,
       input_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens, cached_input_tokens, output_tokens,
-      reasoning_tokens, cost_micros, session_total_micros, action, usage_source, price_version, upstream_status, request_id""";
+      reasoning_tokens, cost_micros, session_total_micros, action, usage_source, price_version, upstream_status, request_id, speed, inference_geo,
+      service_tier, web_search_requests, web_fetch_requests""";
   /** Rows are handed from the database in small steps; the export never holds more than this many at once. */
   static final int EXPORT_FETCH_SIZE = 256;
 
@@ -85,7 +86,7 @@ public class LedgerQueries {
   }
 
   /** A model the price table does not know, and the model whose prices it gets. */
-  public record ModelFallback(String model, String pricedAs) {
+  public record ModelFallback(String model, String pricedAs, long requests) {
   }
 
   // ---------------------------------------------------------------- request rows
@@ -158,7 +159,9 @@ public class LedgerQueries {
     int upstream = rs.getInt("upstream_status");
     Integer upstreamStatus = rs.wasNull() ? null : upstream;
     Usage usage = new Usage(rs.getLong("input_tokens"), rs.getLong("cache_creation_5m_tokens"), rs.getLong("cache_creation_1h_tokens"),
-        rs.getLong("cache_read_tokens"), rs.getLong("cached_input_tokens"), rs.getLong("output_tokens"), rs.getLong("reasoning_tokens"));
+        rs.getLong("cache_read_tokens"), rs.getLong("cached_input_tokens"), rs.getLong("output_tokens"), rs.getLong("reasoning_tokens"),
+        new Usage.Dimensions(rs.getString("speed"), rs.getString("inference_geo"), rs.getString("service_tier"), rs.getLong("web_search_requests"),
+            rs.getLong("web_fetch_requests")));
     return new LedgerRow(rs.getLong("id"), Instant.parse(rs.getString("started_at")), Instant.parse(rs.getString("ended_at")),
         LocalDate.parse(rs.getString("day")), rs.getString("session_id"), rs.getString("agent_id"), rs.getString("client"),
         Provider.valueOf(rs.getString("provider").toUpperCase(Locale.ROOT)), rs.getString("endpoint"), rs.getString("model"),
@@ -298,7 +301,7 @@ public class LedgerQueries {
   }
 
   private List<ModelFallback> fallbacks(LocalDate day) {
-    Sql sql = new Sql("SELECT model, priced_as FROM requests WHERE price_fallback = 1");
+    Sql sql = new Sql("SELECT model, priced_as, COUNT(*) FROM requests WHERE price_fallback = 1");
     if (day != null) {
       sql.and("day = ?", day.toString());
     }
@@ -306,7 +309,7 @@ public class LedgerQueries {
     List<ModelFallback> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        out.add(new ModelFallback(rs.getString(1), rs.getString(2)));
+        out.add(new ModelFallback(rs.getString(1), rs.getString(2), rs.getLong(3)));
       }
     } catch (SQLException e) {
       throw readFailed("unknown models", e);

@@ -25,8 +25,8 @@ final class LedgerSql implements AutoCloseable {
       INSERT INTO requests (started_at, ended_at, day, session_id, agent_id, client, provider, endpoint, model, priced_as,
         price_fallback, input_tokens, output_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens,
         cached_input_tokens, reasoning_tokens, cost_micros, session_total_micros, action, usage_source, price_version,
-        upstream_status, request_id)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        upstream_status, request_id, speed, inference_geo, service_tier, web_search_requests, web_fetch_requests)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       RETURNING id""";
 
   /**
@@ -196,7 +196,13 @@ final class LedgerSql implements AutoCloseable {
     } else {
       ps.setInt(i++, row.upstreamStatus());
     }
-    ps.setString(i, row.requestId());
+    ps.setString(i++, row.requestId());
+    Usage.Dimensions d = u.dimensions();
+    ps.setString(i++, d.speed());
+    ps.setString(i++, d.inferenceGeo());
+    ps.setString(i++, d.serviceTier());
+    ps.setLong(i++, d.webSearches());
+    ps.setLong(i, d.webFetches());
     return returnedId(ps);
   }
 

@@ -54,13 +54,13 @@ final class CostCalculator {
     return add(cost, times(usage.outputTokens(), rates.output()));
   }
 
-  private static long times(long tokens, long picoPerToken) {
+  static long times(long tokens, long picoPerToken) {
     long high = Math.multiplyHigh(tokens, picoPerToken);
     long low = tokens * picoPerToken;
     return high != 0 || low < 0 ? Long.MAX_VALUE : low;
   }
 
-  private static long add(long a, long b) {
+  static long add(long a, long b) {
     long sum = a + b;
     return sum < 0 ? Long.MAX_VALUE : sum;
   }

@@ -31,6 +31,11 @@ import dev.abg.spend.Provider;
  * @param cachedInput OpenAI cached input
  * @param cacheWrite OpenAI cache write
  * @param tier the long-context tier, or {@code null} when the model has none
+ * @param usMultiplier Anthropic US-only inference ({@code usage.inference_geo: "us"}): the factor on the token cost, in
+ *     millionths; {@code null}: the published 1.1
+ * @param webSearch a web search run by the provider, in pico-dollars per call; {@code null}: the published $10 per 1,000
+ * @param variants the prices under another speed or processing tier ({@code fast}, {@code flex}, {@code ultrafast}),
+ *     keyed by that name, and by {@code name@YYYY-MM-DD} for a price that applies from that date (UTC) on
  */
 public record ModelPrice(
     String model,
@@ -44,7 +49,10 @@ public record ModelPrice(
     Long cacheRead,
     Long cachedInput,
     Long cacheWrite,
-    Tier tier) {
+    Tier tier,
+    Long usMultiplier,
+    Long webSearch,
+    Map<String, ModelPrice> variants) {
 
   /**
    * A long-context tier: once a request's prompt is above {@code thresholdTokens}, the whole request is priced at
@@ -58,13 +66,20 @@ public record ModelPrice(
    * @param cacheWrite1h tier 1-hour cache write price, or {@code null}
    * @param cacheRead tier cache read price, or {@code null}
    * @param cachedInput tier cached input price, or {@code null}
+   * @param cacheWrite tier OpenAI cache write price, or {@code null}
    */
-  public record Tier(long thresholdTokens, Long input, Long output, Long cacheWrite5m, Long cacheWrite1h, Long cacheRead, Long cachedInput) {
+  public record Tier(long thresholdTokens, Long input, Long output, Long cacheWrite5m, Long cacheWrite1h, Long cacheRead, Long cachedInput,
+                     Long cacheWrite) {
 
     public Tier {
       if (thresholdTokens < 0) {
         throw new IllegalArgumentException("tier threshold must not be negative");
       }
+    }
+
+    /** A tier without an OpenAI cache-write price. */
+    public Tier(long thresholdTokens, Long input, Long output, Long cacheWrite5m, Long cacheWrite1h, Long cacheRead, Long cachedInput) {
+      this(thresholdTokens, input, output, cacheWrite5m, cacheWrite1h, cacheRead, cachedInput, null);
     }
 
     /** Whether a request whose prompt has this many tokens is priced at this tier. */
@@ -80,6 +95,39 @@ public record ModelPrice(
     if (input < 0 || output < 0) {
       throw new IllegalArgumentException("prices must not be negative");
     }
+    variants = variants == null ? Map.of() : Map.copyOf(variants);
+  }
+
+  /** A model with no dimension prices of its own (US-only and web search at their published defaults, no variants). */
+  public ModelPrice(String model, Provider provider, String family, int rank, long input, long output, Long cacheWrite5m, Long cacheWrite1h,
+                    Long cacheRead, Long cachedInput, Long cacheWrite, Tier tier) {
+    this(model, provider, family, rank, input, output, cacheWrite5m, cacheWrite1h, cacheRead, cachedInput, cacheWrite, tier, null, null, Map.of());
+  }
+
+  /** This entry with its variants. */
+  ModelPrice withVariants(Map<String, ModelPrice> byName) {
+    return new ModelPrice(model, provider, family, rank, input, output, cacheWrite5m, cacheWrite1h, cacheRead, cachedInput, cacheWrite, tier,
+        usMultiplier, webSearch, byName);
+  }
+
+  /**
+   * The prices of a variant on {@code day} (UTC): the entry named {@code name@DATE} with the latest date not after it, else
+   * the one named {@code name}; empty when the model has no such variant.
+   */
+  public java.util.Optional<ModelPrice> variant(String name, java.time.LocalDate day) {
+    ModelPrice chosen = variants.get(name);
+    java.time.LocalDate chosenFrom = null;
+    for (Map.Entry<String, ModelPrice> v : variants.entrySet()) {
+      String key = v.getKey();
+      if (key.startsWith(name + "@")) {
+        java.time.LocalDate from = java.time.LocalDate.parse(key.substring(name.length() + 1));
+        if (!from.isAfter(day) && (chosenFrom == null || from.isAfter(chosenFrom))) {
+          chosen = v.getValue();
+          chosenFrom = from;
+        }
+      }
+    }
+    return java.util.Optional.ofNullable(chosen);
   }
 
   /** Shows a price in pico-dollars per token as US dollars per million tokens (at least two decimals). */
@@ -132,6 +180,9 @@ public record ModelPrice(
       case TIER_CACHE_WRITE_1H -> tier == null ? null : tier.cacheWrite1h();
       case TIER_CACHE_READ -> tier == null ? null : tier.cacheRead();
       case TIER_CACHED_INPUT -> tier == null ? null : tier.cachedInput();
+      case TIER_CACHE_WRITE -> tier == null ? null : tier.cacheWrite();
+      case US_MULTIPLIER -> usMultiplier;
+      case WEB_SEARCH -> webSearch;
     };
   }
 
@@ -158,7 +209,7 @@ public record ModelPrice(
       case CACHE_WRITE_1H -> PriceField.TIER_CACHE_WRITE_1H;
       case CACHE_READ -> PriceField.TIER_CACHE_READ;
       case CACHED_INPUT -> PriceField.TIER_CACHED_INPUT;
-      // OpenAI's cache write has no tier price in any table; it keeps its base price.
+      case CACHE_WRITE -> PriceField.TIER_CACHE_WRITE;
       default -> null;
     };
   }

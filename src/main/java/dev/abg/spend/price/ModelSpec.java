@@ -11,7 +11,7 @@ final class ModelSpec {
 
   private static final PriceField[] TIER_PRICES = {
     PriceField.TIER_INPUT, PriceField.TIER_OUTPUT, PriceField.TIER_CACHE_WRITE_5M,
-    PriceField.TIER_CACHE_WRITE_1H, PriceField.TIER_CACHE_READ, PriceField.TIER_CACHED_INPUT};
+    PriceField.TIER_CACHE_WRITE_1H, PriceField.TIER_CACHE_READ, PriceField.TIER_CACHED_INPUT, PriceField.TIER_CACHE_WRITE};
 
   private final String model;
   private Provider provider;
@@ -47,6 +47,8 @@ final class ModelSpec {
       case PROVIDER -> provider = PriceValues.provider(label, value);
       case TOKENS -> values.put(field, PriceValues.tokens(label, value));
       case PRICE, TIER_PRICE -> values.put(field, PriceValues.picoPerToken(label, value));
+      case MULTIPLIER -> values.put(field, PriceValues.multiplier(label, value));
+      case PER_THOUSAND_CALLS -> values.put(field, PriceValues.picoPerCall(label, value));
     }
   }
 
@@ -85,7 +87,8 @@ final class ModelSpec {
     return new ModelPrice(model, provider, family.name(), family.rank(),
         values.get(PriceField.INPUT), values.get(PriceField.OUTPUT),
         values.get(PriceField.CACHE_WRITE_5M), values.get(PriceField.CACHE_WRITE_1H), values.get(PriceField.CACHE_READ),
-        values.get(PriceField.CACHED_INPUT), values.get(PriceField.CACHE_WRITE), tier());
+        values.get(PriceField.CACHED_INPUT), values.get(PriceField.CACHE_WRITE), tier(), values.get(PriceField.US_MULTIPLIER),
+        values.get(PriceField.WEB_SEARCH), java.util.Map.of());
   }
 
   private ModelPrice.Tier tier() {
@@ -95,6 +98,6 @@ final class ModelSpec {
     }
     return new ModelPrice.Tier(threshold, values.get(PriceField.TIER_INPUT), values.get(PriceField.TIER_OUTPUT),
         values.get(PriceField.TIER_CACHE_WRITE_5M), values.get(PriceField.TIER_CACHE_WRITE_1H),
-        values.get(PriceField.TIER_CACHE_READ), values.get(PriceField.TIER_CACHED_INPUT));
+        values.get(PriceField.TIER_CACHE_READ), values.get(PriceField.TIER_CACHED_INPUT), values.get(PriceField.TIER_CACHE_WRITE));
   }
 }

@@ -24,10 +24,19 @@ enum PriceField {
   TIER_CACHE_WRITE_5M("tier_cache_write_5m", Kind.TIER_PRICE),
   TIER_CACHE_WRITE_1H("tier_cache_write_1h", Kind.TIER_PRICE),
   TIER_CACHE_READ("tier_cache_read", Kind.TIER_PRICE),
-  TIER_CACHED_INPUT("tier_cached_input", Kind.TIER_PRICE);
+  TIER_CACHED_INPUT("tier_cached_input", Kind.TIER_PRICE),
+  TIER_CACHE_WRITE("tier_cache_write", Kind.TIER_PRICE),
+  US_MULTIPLIER("us_multiplier", Kind.MULTIPLIER),
+  WEB_SEARCH("web_search", Kind.PER_THOUSAND_CALLS);
 
   /** What a field's value is. */
-  enum Kind { PROVIDER, PRICE, TOKENS, TIER_PRICE }
+  enum Kind {
+    PROVIDER, PRICE, TOKENS, TIER_PRICE,
+    /** A factor on the whole token cost, kept in millionths ({@code 1.1} is 1_100_000). */
+    MULTIPLIER,
+    /** US dollars per 1,000 calls of a server-side tool, kept in pico-dollars per call. */
+    PER_THOUSAND_CALLS
+  }
 
   private final String key;
   private final Kind kind;

@@ -52,13 +52,18 @@ final class PriceOverrides {
    * override sets give two different table versions.
    */
   static String versionSuffix(Map<String, String> props) {
+    return versionSuffix("cfg", props);
+  }
+
+  /** {@code +<label>-} and 8 hex digits, as {@link #versionSuffix(Map)}. */
+  static String versionSuffix(String label, Map<String, String> props) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (Map.Entry<String, String> prop : new TreeMap<>(props).entrySet()) {
         // NUL separators: no key or value boundary can be shifted to make another set hash the same way
         sha.update((prop.getKey() + '\0' + prop.getValue() + '\0').getBytes(StandardCharsets.UTF_8));
       }
-      return "+cfg-" + HexFormat.of().formatHex(sha.digest()).substring(0, 8);
+      return "+" + label + "-" + HexFormat.of().formatHex(sha.digest()).substring(0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
     }

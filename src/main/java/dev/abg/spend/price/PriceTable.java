@@ -58,7 +58,10 @@ import dev.abg.spend.Usage;
 public final class PriceTable {
 
   private final String version;
+  /** Every entry as given, variants ({@code model@fast}, …) included: what overrides change. */
   private final Map<String, ModelPrice> byKey;
+  /** The models, each with its variants attached: what prices a request. */
+  private final Map<String, ModelPrice> bases;
   private final ModelResolver resolver;
   private final FallbackLog fallbackLog;
 
@@ -71,7 +74,8 @@ public final class PriceTable {
       }
     }
     this.byKey = Map.copyOf(keys);
-    this.resolver = new ModelResolver(byKey);
+    this.bases = Variants.attach(version, keys);
+    this.resolver = new ModelResolver(bases);
     this.fallbackLog = new FallbackLog(version);
   }
 
@@ -102,17 +106,52 @@ public final class PriceTable {
     return new PriceTable(version + PriceOverrides.versionSuffix(props), PriceOverrides.apply(byKey, props).values());
   }
 
+  /**
+   * This table with the rows of a price map ({@link LiteLlmPriceMap}) over it: the same rule as {@link #withOverrides}, and
+   * the version gains {@code +file-} and 8 hex digits of the rows taken.
+   */
+  public PriceTable withPriceMap(LiteLlmPriceMap.Rows rows) {
+    if (rows.props().isEmpty()) {
+      return this;
+    }
+    return new PriceTable(version + PriceOverrides.versionSuffix("file", rows.props()), PriceOverrides.apply(byKey, rows.props()).values());
+  }
+
+  /** The entry of exactly this key (a model or a variant), if the table has one. */
+  java.util.Optional<ModelPrice> entry(String key) {
+    return java.util.Optional.ofNullable(byKey.get(key));
+  }
+
+  /** Whether these overrides can be applied to this table; the message of the refusal when not. */
+  java.util.Optional<String> refusal(Map<String, String> props) {
+    try {
+      new PriceTable(version, PriceOverrides.apply(byKey, props).values());
+      return java.util.Optional.empty();
+    } catch (IllegalArgumentException e) {
+      return java.util.Optional.of(e.getMessage());
+    }
+  }
+
   /** The version recorded with every cost this table computes, e.g. {@code builtin-2026-11-28}. */
   public String version() {
     return version;
   }
 
-  /** Prices one request's usage, read in the terms of {@code provider}; an unknown model is never free. */
+  /** Prices one request's usage as of now; see {@link #price(Provider, String, Usage, java.time.Instant)}. */
   public Priced price(Provider provider, String model, Usage usage) {
+    return price(provider, model, usage, java.time.Instant.now());
+  }
+
+  /**
+   * Prices one request's usage, read in the terms of {@code provider}, with the prices in force at {@code at}: the
+   * dimensions the response stated ({@link Usage.Dimensions}) choose the variant and add the tool fees, as
+   * {@link DimensionRules} says. An unknown model, and a stated dimension without a published price, are never free.
+   */
+  public Priced price(Provider provider, String model, Usage usage, java.time.Instant at) {
     Objects.requireNonNull(usage, "usage");
     Resolved resolved = resolve(provider, model);
-    long costMicros = CostCalculator.costMicros(provider, resolved.price(), usage);
-    return new Priced(costMicros, resolved.price().model(), resolved.fallback(), version);
+    DimensionRules.Applied applied = DimensionRules.apply(provider, resolved.price(), usage, at);
+    return new Priced(applied.costMicros(), applied.pricedAs(), resolved.fallback() || applied.byRule(), version);
   }
 
   /** The entry that prices {@code model}, by the rule above; logs a fallback once per name. */
@@ -122,19 +161,19 @@ public final class PriceTable {
     if (match.fallback()) {
       fallbackLog.once(model, match);
     }
-    return new Resolved(match.price(), match.fallback());
+    return new Resolved(match.price(), match.fallback(), match.reason() == null ? (match.fallback() ? "fallback" : "exact key") : match.reason());
   }
 
-  /** Every entry, sorted by provider, then model key. */
+  /** Every model with its variants attached, sorted by provider, then model key. */
   public List<ModelPrice> models() {
-    return byKey.values().stream()
+    return bases.values().stream()
         .sorted(Comparator.comparing(ModelPrice::provider).thenComparing(ModelPrice::model))
         .toList();
   }
 
   @Override
   public String toString() {
-    return "PriceTable[" + version + ", " + byKey.size() + " models]";
+    return "PriceTable[" + version + ", " + bases.size() + " models]";
   }
 
   private static final class BuiltIn {

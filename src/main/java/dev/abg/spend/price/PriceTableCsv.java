@@ -124,7 +124,11 @@ final class PriceTableCsv {
         throw new IllegalStateException(source + ": " + e.getMessage(), e);
       }
     }
-    return new PriceTable(version, models);
+    try {
+      return new PriceTable(version, models);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(source + ": " + e.getMessage(), e);
+    }
   }
 
   private IllegalStateException error(int number, String message) {

@@ -17,6 +17,10 @@ final class PriceValues {
   static final String PRICE_RULE = "a price in US dollars per million tokens, a plain number >= 0 and <= 1000000 with at most 6 decimals (e.g. 3.75)";
   static final String TOKENS_RULE = "a whole number of prompt tokens >= 0 (e.g. 200000)";
   static final String PROVIDER_RULE = "anthropic or openai";
+  static final String MULTIPLIER_RULE = "a factor >= 1 and <= 100 with at most 6 decimals (e.g. 1.1)";
+  static final String PER_THOUSAND_RULE = "US dollars per 1,000 calls, a plain number >= 0 and <= 100000 with at most 6 decimals (e.g. 10)";
+  /** A multiplier of one, in millionths. */
+  static final long ONE = 1_000_000L;
 
   private PriceValues() {
   }
@@ -28,6 +32,35 @@ final class PriceValues {
       throw bad(label, value, PRICE_RULE);
     }
     return usd.movePointRight(6).longValueExact();
+  }
+
+  /** Parses a multiplier into millionths. */
+  static long multiplier(String label, String value) {
+    BigDecimal factor = decimal(label, value, MULTIPLIER_RULE);
+    if (factor.compareTo(BigDecimal.ONE) < 0 || factor.compareTo(BigDecimal.valueOf(100)) > 0 || factor.stripTrailingZeros().scale() > 6) {
+      throw bad(label, value, MULTIPLIER_RULE);
+    }
+    return factor.movePointRight(6).longValueExact();
+  }
+
+  /** Parses US dollars per 1,000 calls into pico-dollars per call ($10 per 1,000 is 10_000_000_000). */
+  static long picoPerCall(String label, String value) {
+    BigDecimal usd = decimal(label, value, PER_THOUSAND_RULE);
+    if (usd.signum() < 0 || usd.compareTo(BigDecimal.valueOf(100_000)) > 0 || usd.stripTrailingZeros().scale() > 6) {
+      throw bad(label, value, PER_THOUSAND_RULE);
+    }
+    return usd.movePointRight(9).longValueExact();
+  }
+
+  /** Shows millionths as a factor: 1_100_000 → 1.1. */
+  static BigDecimal factor(long millionths) {
+    return BigDecimal.valueOf(millionths, 6).stripTrailingZeros();
+  }
+
+  /** Shows pico-dollars per call as US dollars per 1,000 calls: 10_000_000_000 → 10.00. */
+  static BigDecimal usdPerThousandCalls(long picoPerCall) {
+    BigDecimal usd = BigDecimal.valueOf(picoPerCall, 9).stripTrailingZeros();
+    return usd.scale() < 2 ? usd.setScale(2) : usd;
   }
 
   /** Parses a token count (the tier threshold). */

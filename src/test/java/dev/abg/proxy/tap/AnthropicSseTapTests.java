@@ -50,11 +50,11 @@ class AnthropicSseTapTests {
   }
 
   @Test
-  void shouldSplitCacheWritesAndPutTheRemainderInto5m() {
+  void shouldSplitCacheWritesAndBillTheRemainderAtTheDearerRateOfTheSplit() {
     TapSnapshot snapshot = Feeding.whole(new AnthropicSseTap(), Feeding.fixture("anthropic/anthropic_cache_split_stream.txt"));
 
-    // total 3000 = 2000 (5m) + 500 (1h) + 500 unexplained, which goes to 5m
-    assertEquals(Usage.anthropic(50, 2500, 500, 2000, 345), snapshot.usage());
+    // total 3000 = 2000 (5m) + 500 (1h) + 500 unexplained, which goes to 1h: the split has 1-hour writes
+    assertEquals(Usage.anthropic(50, 2000, 1000, 2000, 345).withDimensions(new Usage.Dimensions(null, null, "standard", 0, 0)), snapshot.usage());
     assertEquals(66, snapshot.streamedTextChars(), "thinking and text deltas, in UTF-16 chars");
     assertEquals("claude-sonnet-5", snapshot.model());
     assertTrue(snapshot.complete());

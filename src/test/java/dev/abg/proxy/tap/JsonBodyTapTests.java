@@ -34,7 +34,7 @@ class JsonBodyTapTests {
   void shouldSplitAnthropicCacheWritesInABody() {
     TapSnapshot snapshot = Feeding.whole(new JsonBodyTap(TapKind.ANTHROPIC_MESSAGES), Feeding.fixture("anthropic/anthropic_messages_cache_split.json"));
 
-    assertEquals(Usage.anthropic(12, 100, 200, 4000, 3), snapshot.usage());
+    assertEquals(Usage.anthropic(12, 100, 200, 4000, 3).withDimensions(tier("standard")), snapshot.usage());
     assertEquals("claude-haiku-5", snapshot.model());
   }
 
@@ -63,7 +63,7 @@ class JsonBodyTapTests {
   void shouldReadAChatCompletionBody() {
     TapSnapshot snapshot = Feeding.whole(new JsonBodyTap(TapKind.OPENAI_CHAT), Feeding.fixture("openai/openai_chat_completion.json"));
 
-    assertEquals(Usage.openAi(19, 0, 0, 10, 0), snapshot.usage());
+    assertEquals(Usage.openAi(19, 0, 0, 10, 0).withDimensions(tier("default")), snapshot.usage());
     assertEquals("chatcmpl-J1", snapshot.responseId());
     assertTrue(snapshot.complete());
   }
@@ -146,5 +146,9 @@ class JsonBodyTapTests {
     tap.end();
 
     assertEquals(snapshot, tap.snapshot());
+  }
+
+  private static Usage.Dimensions tier(String serviceTier) {
+    return new Usage.Dimensions(null, null, serviceTier, 0, 0);
   }
 }

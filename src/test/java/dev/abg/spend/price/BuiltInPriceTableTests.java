@@ -21,13 +21,17 @@ import org.junit.jupiter.api.Test;
 import dev.abg.spend.Provider;
 import dev.abg.spend.Usage;
 
-/** The shipped table holds docs/pricing.md as it is, quirks included. */
+/** The shipped table holds the providers' published prices of docs/pricing.md, row by row. */
 class BuiltInPriceTableTests {
 
   private static final PriceTable TABLE = PriceTable.builtIn();
 
   /** Every model key of docs/pricing.md, aliases included. */
   private static final List<String> PRICING_MD_KEYS = List.of(
+      "claude-fable-5-2", "claude-mythos-5-2", "claude-fable-5-1", "claude-mythos-5-1", "claude-mythos-5", "claude-mythos-preview",
+      "claude-opus-5-5", "claude-opus-5", "claude-sonnet-5-5", "claude-haiku-5-5",
+      "gpt-6.2-sol", "gpt-6.2-astra", "gpt-6.1-sol", "gpt-6.1-terra", "gpt-6-astra", "gpt-6-sol", "gpt-6-luna",
+      "gpt-5.5-pro", "gpt-5.4-pro", "codex-mini-latest", "o3-deep-research", "o4-mini-deep-research", "o1", "o1-pro", "chatgpt-4o-latest",
       "claude-opus-4-8",
       "claude-opus-4-7", "claude-opus-4-7-20260416",
       "claude-opus-4-6", "claude-opus-4-6-20260205",
@@ -99,7 +103,7 @@ class BuiltInPriceTableTests {
 
   @Test
   void shouldNameItsVersionAndLoadOnce() {
-    assertEquals("builtin-2026-11-28", TABLE.version());
+    assertEquals("builtin-2026-12-04", TABLE.version());
     assertSame(TABLE, PriceTable.builtIn());
   }
 
@@ -123,7 +127,21 @@ class BuiltInPriceTableTests {
     assertEquals(usd("12.50"), model("claude-fable-5").cacheWrite5m());
     assertRow("claude-3-5-haiku", Provider.ANTHROPIC, "0.80", "4.00");
     assertEquals(usd("0.08"), model("claude-3-5-haiku").cacheRead());
-    assertNull(model("claude-3-5-haiku").cacheWrite1h());
+    assertEquals(usd("1.60"), model("claude-3-5-haiku").cacheWrite1h());
+    // the current lineup (platform.claude.com pricing and model pages, Claude Code 2.1.332's catalog)
+    assertEquals(new ModelPrice("claude-opus-5-5", Provider.ANTHROPIC, "claude-opus", 505, usd("4"), usd("20"), usd("5"), usd("8"), usd("0.20"), null, null,
+        null), model("claude-opus-5-5").withVariants(Map.of()));
+    assertRow("claude-opus-5", Provider.ANTHROPIC, "5.00", "25.00");
+    assertEquals(usd("0.50"), model("claude-opus-5").cacheRead());
+    assertRow("claude-sonnet-5-5", Provider.ANTHROPIC, "2.00", "10.00");
+    assertEquals(usd("0.10"), model("claude-sonnet-5-5").cacheRead());
+    assertRow("claude-fable-5-2", Provider.ANTHROPIC, "8.00", "40.00");
+    assertEquals(usd("16"), model("claude-fable-5-2").cacheWrite1h());
+    assertRow("claude-fable-5-1", Provider.ANTHROPIC, "10.00", "50.00");
+    assertEquals(usd("0.25"), model("claude-fable-5-1").cacheRead());
+    assertEquals(usd("1.00"), model("claude-mythos-5").cacheRead());
+    assertEquals(new ModelPrice.Tier(100_000, usd("0.50"), usd("2.50"), usd("0.625"), usd("1.00"), usd("0.05"), null), model("claude-haiku-5-5").tier());
+    assertEquals(usd("0.01"), model("claude-haiku-5-5").cacheRead());
     // sonnet-4 has the tier but no tier 1-hour write price
     assertEquals(new ModelPrice.Tier(200_000, 6_000_000L, 22_500_000L, 7_500_000L, null, 600_000L, null), model("claude-sonnet-4-20250514").tier());
   }
@@ -136,9 +154,20 @@ class BuiltInPriceTableTests {
     assertNull(model("gpt-5.2-pro").cachedInput());
     assertEquals(new ModelPrice.Tier(272_000, 5_000_000L, 22_500_000L, null, null, null, 500_000L), model("gpt-5.4").tier());
     assertEquals(new ModelPrice.Tier(272_000, 10_000_000L, 45_000_000L, null, null, null, 1_000_000L), model("gpt-5.5").tier());
-    assertEquals(usd("6.25"), model("gpt-5.6").cacheWrite());
-    assertEquals(usd("3.125"), model("gpt-5.6-terra").cacheWrite());
-    assertEquals(usd("1.25"), model("gpt-5.6-luna").cacheWrite());
+    // the gpt-5.6 family as its model pages give it now (Sol's promotional 4 / 20), cache writes at 1.25 x input
+    assertRow("gpt-5.6", Provider.OPENAI, "4.00", "20.00");
+    assertEquals(usd("5.00"), model("gpt-5.6").cacheWrite());
+    assertRow("gpt-5.6-terra", Provider.OPENAI, "2.00", "12.00");
+    assertEquals(usd("2.50"), model("gpt-5.6-terra").cacheWrite());
+    assertRow("gpt-5.6-luna", Provider.OPENAI, "0.20", "1.20");
+    assertEquals(usd("0.25"), model("gpt-5.6-luna").cacheWrite());
+    // Codex 0.171.0's default (developers.openai.com models/gpt-6.2-sol): 2 / 0.10 / 2.50 / 10, >272k x2 input and cache, x1.5 output
+    assertRow("gpt-6.2-sol", Provider.OPENAI, "2.00", "10.00");
+    assertEquals(usd("0.10"), model("gpt-6.2-sol").cachedInput());
+    assertEquals(usd("2.50"), model("gpt-6.2-sol").cacheWrite());
+    assertEquals(new ModelPrice.Tier(272_000, usd("4"), usd("15"), null, null, null, usd("0.20"), usd("5")), model("gpt-6.2-sol").tier());
+    assertRow("gpt-6-luna", Provider.OPENAI, "0.10", "0.50");
+    assertRow("o1-pro", Provider.OPENAI, "150.00", "600.00");
     assertEquals(usd("0.275"), model("o4-mini").cachedInput());
     assertRow("gpt-4o-2024-05-13", Provider.OPENAI, "5.00", "15.00");
     assertEquals(usd("1.25"), model("gpt-4o").cachedInput());
@@ -159,36 +188,36 @@ class BuiltInPriceTableTests {
   }
 
   @Test
-  void shouldKeepClaude3OneHourWriteQuirk() {
-    // the snapshot says 6.00 for both, not 2 × input (0.50 and 30.00)
-    assertEquals(usd("6.00"), model("claude-3-haiku-20240307").cacheWrite1h());
-    assertEquals(usd("6.00"), model("claude-3-opus-20240229").cacheWrite1h());
-    // 1000 1h writes × 6 = 6000 µ$ for each
-    assertEquals(6_000, TABLE.price(Provider.ANTHROPIC, "claude-3-haiku-20240307", Usage.anthropic(0, 0, 1000, 0, 0)).costMicros());
-    assertEquals(6_000, TABLE.price(Provider.ANTHROPIC, "claude-3-opus-20240229", Usage.anthropic(0, 0, 1000, 0, 0)).costMicros());
+  void shouldHoldTheClaude3OneHourWritesAsAnthropicPublishesThem() {
+    // Anthropic's pricing page: Haiku 3 $0.50, Opus 3 $30 (the LiteLLM snapshot had 6.00 for both)
+    assertEquals(usd("0.50"), model("claude-3-haiku-20240307").cacheWrite1h());
+    assertEquals(usd("30.00"), model("claude-3-opus-20240229").cacheWrite1h());
+    // 1000 1h writes × 0.50 = 500 µ$, × 30 = 30000 µ$
+    assertEquals(500, TABLE.price(Provider.ANTHROPIC, "claude-3-haiku-20240307", Usage.anthropic(0, 0, 1000, 0, 0)).costMicros());
+    assertEquals(30_000, TABLE.price(Provider.ANTHROPIC, "claude-3-opus-20240229", Usage.anthropic(0, 0, 1000, 0, 0)).costMicros());
   }
 
   @Test
   void shouldChargeMissingOneHourWriteAtTwiceInput() {
-    // claude-4-opus-20250514 lacks the 1h field that claude-opus-4-20250514 has (30.00)
-    assertNull(model("claude-4-opus-20250514").cacheWrite1h());
-    assertEquals(usd("30.00"), model("claude-opus-4-20250514").cacheWrite1h());
-    // charged at 2 × 15 = 30: 1000 1h writes × 30 = 30000 µ$, the same as its twin
+    // both Opus 4 names now have the published 1h write of 30.00
+    assertEquals(usd("30.00"), model("claude-4-opus-20250514").cacheWrite1h());
     assertEquals(30_000, TABLE.price(Provider.ANTHROPIC, "claude-4-opus-20250514", Usage.anthropic(0, 0, 1000, 0, 0)).costMicros());
-    assertEquals(30_000, TABLE.price(Provider.ANTHROPIC, "claude-opus-4-20250514", Usage.anthropic(0, 0, 1000, 0, 0)).costMicros());
-    // claude-3-5-haiku: 1000 × 2 × 0.80 = 1600 µ$
-    assertEquals(1_600, TABLE.price(Provider.ANTHROPIC, "claude-3-5-haiku", Usage.anthropic(0, 0, 1000, 0, 0)).costMicros());
+    // a model given without one, through the config: 1000 1h writes × 2 × 0.80 = 1600 µ$
+    PriceTable noOneHour = TABLE.withOverrides(Map.of("new-claude.provider", "anthropic", "new-claude.input", "0.80", "new-claude.output", "4"));
+    assertEquals(1_600, noOneHour.price(Provider.ANTHROPIC, "new-claude", Usage.anthropic(0, 0, 1000, 0, 0)).costMicros());
   }
 
   @Test
   void shouldHaveTiersPerModelNotPerFamily() {
-    for (String key : List.of("claude-opus-4-8", "claude-opus-4-7", "claude-opus-4-6", "claude-sonnet-4-6", "claude-sonnet-5", "gpt-5.6")) {
+    for (String key : List.of("claude-opus-5-5", "claude-opus-4-8", "claude-opus-4-7", "claude-opus-4-6", "claude-sonnet-4-6", "claude-sonnet-5",
+        "claude-sonnet-5-5", "claude-fable-5-2", "gpt-4.1", "o3")) {
       assertNull(model(key).tier(), key);
     }
     for (String key : List.of("claude-sonnet-4-5", "claude-sonnet-4-5-20250929", "claude-sonnet-4-20250514")) {
       assertEquals(200_000, model(key).tier().thresholdTokens(), key);
     }
-    for (String key : List.of("gpt-5.4", "gpt-5.4-2026-03-05", "gpt-5.5", "gpt-5.5-2026-04-23")) {
+    assertEquals(100_000, model("claude-haiku-5-5").tier().thresholdTokens());
+    for (String key : List.of("gpt-5.4", "gpt-5.4-2026-03-05", "gpt-5.5", "gpt-5.5-2026-04-23", "gpt-5.6", "gpt-5.6-luna", "gpt-6-sol", "gpt-6.2-sol")) {
       assertEquals(272_000, model(key).tier().thresholdTokens(), key);
     }
   }
@@ -202,9 +231,10 @@ class BuiltInPriceTableTests {
   @Test
   void shouldShowPricesAsUsdPerMTok() {
     Map<String, BigDecimal> terra = model("gpt-5.6-terra").pricesUsdPerMTok();
-    assertEquals(List.of("input", "output", "cached_input", "cache_write"), List.copyOf(terra.keySet()));
-    assertEquals(new BigDecimal("2.50"), terra.get("input"));
-    assertEquals(new BigDecimal("3.125"), terra.get("cache_write"));
+    assertEquals(List.of("input", "output", "cached_input", "cache_write", "tier_input", "tier_output", "tier_cached_input", "tier_cache_write"),
+        List.copyOf(terra.keySet()));
+    assertEquals(new BigDecimal("2.00"), terra.get("input"));
+    assertEquals(new BigDecimal("2.50"), terra.get("cache_write"));
     assertEquals(new BigDecimal("0.1375"), ModelPrice.usdPerMTok(137_500));
     assertEquals(new BigDecimal("168.00"), ModelPrice.usdPerMTok(168_000_000));
     Map<String, BigDecimal> sonnet = model("claude-sonnet-4-5").pricesUsdPerMTok();

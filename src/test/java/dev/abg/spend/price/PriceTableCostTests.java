@@ -20,7 +20,7 @@ class PriceTableCostTests {
     Priced priced = TABLE.price(Provider.ANTHROPIC, model, Usage.anthropic(input, write5m, write1h, read, output));
     assertFalse(priced.fallback(), model + " should be an exact key");
     assertEquals(model, priced.pricedAs());
-    assertEquals("builtin-2026-11-28", priced.priceVersion());
+    assertEquals("builtin-2026-12-04", priced.priceVersion());
     return priced.costMicros();
   }
 
@@ -129,11 +129,11 @@ class PriceTableCostTests {
 
   @Test
   void shouldPriceGpt56CacheWrite() {
-    // gpt-5.6: input 10000 includes 2000 cached and 6000 written: 2000 uncached × 5 = 10000; 2000 × 0.50 = 1000;
-    // 6000 × 6.25 = 37500; 500 out × 30 = 15000; total 63500 µ$
-    assertEquals(63_500, openAi("gpt-5.6", 10_000, 2000, 6000, 500, 0));
-    // gpt-5.6-terra: 1000 in, all written: 0 uncached; 1000 × 3.125 = 3125 µ$
-    assertEquals(3_125, openAi("gpt-5.6-terra", 1000, 0, 1000, 0, 0));
+    // gpt-5.6 (4 / 0.40 / write 5 / 20): input 10000 includes 2000 cached and 6000 written: 2000 uncached × 4 = 8000;
+    // 2000 × 0.40 = 800; 6000 × 5 = 30000; 500 out × 20 = 10000; total 48800 µ$
+    assertEquals(48_800, openAi("gpt-5.6", 10_000, 2000, 6000, 500, 0));
+    // gpt-5.6-terra: 1000 in, all written: 0 uncached; 1000 × 2.50 = 2500 µ$
+    assertEquals(2_500, openAi("gpt-5.6-terra", 1000, 0, 1000, 0, 0));
   }
 
   @Test
@@ -151,8 +151,8 @@ class PriceTableCostTests {
   @Test
   void shouldClampUncachedInputAtZero() {
     // inconsistent counts (cached + written > input): uncached is 0, not -20
-    // gpt-5.6: 80 cached × 0.50 = 40; 40 written × 6.25 = 250; total 290 µ$
-    assertEquals(290, openAi("gpt-5.6", 100, 80, 40, 0, 0));
+    // gpt-5.6: 80 cached × 0.40 = 32; 40 written × 5 = 200; total 232 µ$
+    assertEquals(232, openAi("gpt-5.6", 100, 80, 40, 0, 0));
   }
 
   @Test

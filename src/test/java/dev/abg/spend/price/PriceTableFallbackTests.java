@@ -60,24 +60,27 @@ class PriceTableFallbackTests {
   }
 
   @Test
-  void shouldPriceClaudeOpus55AsNewestOpus() {
-    // claude-opus-4-8: 1000 in × 5 = 5000; 100 out × 25 = 2500; total 7500 µ$
+  void shouldPriceClaudeCodesDefaultOpus55AtItsOwnPrice() {
+    // claude-opus-5-5 (4 / 20): 1000 in × 4 = 4000; 100 out × 20 = 2000; total 6000 µ$, not a fallback any more
     Priced priced = table.price(Provider.ANTHROPIC, "claude-opus-5-5", Usage.anthropic(1000, 0, 0, 0, 100));
-    assertEquals(new Priced(7_500, "claude-opus-4-8", true, "builtin-2026-11-28"), priced);
+    assertEquals(new Priced(6_000, "claude-opus-5-5", false, "builtin-2026-12-04"), priced);
+    // a newer Opus falls back to it: 1000 in × 4 + 100 out × 20 = 6000 µ$
+    assertEquals(new Priced(6_000, "claude-opus-5-5", true, "builtin-2026-12-04"), table.price(Provider.ANTHROPIC, "claude-opus-6",
+        Usage.anthropic(1000, 0, 0, 0, 100)));
   }
 
   @Test
-  void shouldPriceClaudeHaiku55AsNewestHaiku() {
-    // claude-haiku-4-5: 1000 in × 1 = 1000; 100 out × 5 = 500; total 1500 µ$
+  void shouldPriceClaudeHaiku55AtItsOwnPrice() {
+    // claude-haiku-5-5 (0.10 / 0.50): 1000 in × 0.10 = 100; 100 out × 0.50 = 50; total 150 µ$
     Priced priced = table.price(Provider.ANTHROPIC, "claude-haiku-5-5", Usage.anthropic(1000, 0, 0, 0, 100));
-    assertEquals(new Priced(1_500, "claude-haiku-4-5", true, "builtin-2026-11-28"), priced);
+    assertEquals(new Priced(150, "claude-haiku-5-5", false, "builtin-2026-12-04"), priced);
   }
 
   @Test
   void shouldPriceNewerFamilyMembersAsNewestOfFamily() {
-    assertFallback(Provider.ANTHROPIC, "claude-sonnet-9", "claude-sonnet-5");
-    assertFallback(Provider.ANTHROPIC, "claude-opus-4-9", "claude-opus-4-8");
-    assertFallback(Provider.ANTHROPIC, "claude-fable-6", "claude-fable-5");
+    assertFallback(Provider.ANTHROPIC, "claude-sonnet-9", "claude-sonnet-5-5");
+    assertFallback(Provider.ANTHROPIC, "claude-opus-4-9", "claude-opus-5-5");
+    assertFallback(Provider.ANTHROPIC, "claude-fable-6", "claude-fable-5-2");
     assertFallback(Provider.OPENAI, "o5-mini", "o4-mini");
     assertFallback(Provider.OPENAI, "o5-pro", "o3-pro");
     assertFallback(Provider.OPENAI, "o5", "o3");
@@ -88,7 +91,7 @@ class PriceTableFallbackTests {
     // longest known prefix; gpt-5.5: 10000 in (4000 cached): 6000 × 5 = 30000; 4000 × 0.50 = 2000; 1000 out × 30 = 30000
     // total 62000 µ$
     Priced priced = table.price(Provider.OPENAI, "gpt-5.5-codex", Usage.openAi(10_000, 4000, 0, 1000, 600));
-    assertEquals(new Priced(62_000, "gpt-5.5", true, "builtin-2026-11-28"), priced);
+    assertEquals(new Priced(62_000, "gpt-5.5", true, "builtin-2026-12-04"), priced);
   }
 
   @Test
@@ -101,8 +104,10 @@ class PriceTableFallbackTests {
   @Test
   void shouldPriceUnknownGptAsNewestFlagship() {
     // no prefix matches ("gpt-7" is no key, and gpt-5 is not a prefix of gpt-5.7 at a dash): family gpt, newest gpt-5.6
+    // (the gpt-6 models all have a word: sol, luna, astra, terra)
     assertFallback(Provider.OPENAI, "gpt-7-turbo", "gpt-5.6");
     assertFallback(Provider.OPENAI, "gpt-5.7", "gpt-5.6");
+    assertFallback(Provider.OPENAI, "gpt-6.3-sol", "gpt-6.2-sol");
   }
 
   @Test
@@ -110,8 +115,8 @@ class PriceTableFallbackTests {
     assertFallback(Provider.OPENAI, "gpt-6-codex-mini", "gpt-5.1-codex-mini");
     assertFallback(Provider.OPENAI, "gpt-6-codex", "gpt-5.3-codex");
     assertFallback(Provider.OPENAI, "gpt-6-mini", "gpt-5.4-mini");
-    assertFallback(Provider.OPENAI, "gpt-6-pro", "gpt-5.2-pro");
-    assertFallback(Provider.OPENAI, "gpt-6.1-luna", "gpt-5.6-luna");
+    assertFallback(Provider.OPENAI, "gpt-6-pro", "gpt-5.5-pro");
+    assertFallback(Provider.OPENAI, "gpt-6.1-luna", "gpt-6-luna");
   }
 
   @Test
@@ -125,19 +130,19 @@ class PriceTableFallbackTests {
 
   @Test
   void shouldPriceTotallyUnknownModelAsMostExpensiveOfProvider() {
-    // most expensive by output: Anthropic 75.00 (claude-opus-4-1 is the newest of those), OpenAI gpt-5.2-pro 168.00
+    // most expensive by output: Anthropic 75.00 (claude-opus-4-1 is the newest of those), OpenAI o1-pro 600.00
     assertFallback(Provider.ANTHROPIC, "mystery-model", "claude-opus-4-1");
-    assertFallback(Provider.OPENAI, "mystery-model", "gpt-5.2-pro");
+    assertFallback(Provider.OPENAI, "mystery-model", "o1-pro");
     assertFallback(Provider.ANTHROPIC, "claude-poem-1", "claude-opus-4-1");
-    // gpt-5.2-pro: 1000 in × 21 = 21000; 1000 out × 168 = 168000; total 189000 µ$
+    // o1-pro: 1000 in × 150 = 150000; 1000 out × 600 = 600000; total 750000 µ$
     Priced priced = table.price(Provider.OPENAI, "llama-4-70b", Usage.openAi(1000, 0, 0, 1000, 0));
-    assertEquals(new Priced(189_000, "gpt-5.2-pro", true, "builtin-2026-11-28"), priced);
+    assertEquals(new Priced(750_000, "o1-pro", true, "builtin-2026-12-04"), priced);
   }
 
   @Test
   void shouldPriceMissingModelAsMostExpensiveOfProvider() {
     assertFallback(Provider.ANTHROPIC, null, "claude-opus-4-1");
-    assertFallback(Provider.OPENAI, "  ", "gpt-5.2-pro");
+    assertFallback(Provider.OPENAI, "  ", "o1-pro");
   }
 
   @Test
@@ -163,15 +168,15 @@ class PriceTableFallbackTests {
 
   @Test
   void shouldLogFallbackOncePerModelName() {
-    table.price(Provider.ANTHROPIC, "claude-opus-5-5", Usage.NONE);
-    table.price(Provider.ANTHROPIC, "claude-opus-5-5", Usage.NONE);
-    table.resolve(Provider.ANTHROPIC, "claude-opus-5-5");
+    table.price(Provider.ANTHROPIC, "claude-opus-6", Usage.NONE);
+    table.price(Provider.ANTHROPIC, "claude-opus-6", Usage.NONE);
+    table.resolve(Provider.ANTHROPIC, "claude-opus-6");
     table.price(Provider.OPENAI, "gpt-5.5-codex", Usage.NONE);
 
     assertEquals(2, warnings.size(), warnings.toString());
-    assertTrue(warnings.get(0).startsWith("[abg] PRICE model=claude-opus-5-5 is not in price table builtin-2026-11-28: priced as claude-opus-4-8"),
+    assertTrue(warnings.get(0).startsWith("[abg] PRICE model=claude-opus-6 is not in price table builtin-2026-12-04: priced as claude-opus-5-5"),
         warnings.get(0));
-    assertTrue(warnings.get(1).startsWith("[abg] PRICE model=gpt-5.5-codex is not in price table builtin-2026-11-28: priced as gpt-5.5"),
+    assertTrue(warnings.get(1).startsWith("[abg] PRICE model=gpt-5.5-codex is not in price table builtin-2026-12-04: priced as gpt-5.5"),
         warnings.get(1));
   }
 
