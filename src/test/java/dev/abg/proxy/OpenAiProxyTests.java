@@ -52,6 +52,35 @@ class OpenAiProxyTests extends ProxyTestBase {
   }
 
   @Test
+  void shouldPriceCodexsDefaultModelAtTheTierAndWithTheSearchesTheResponseStates() {
+    // gpt-6.2-sol, a cache-dominated Codex turn: 10,000 input (8,000 cached), 500 output; the response says Fast ("priority")
+    upstream.config().openAiUsage(10_000, 8_000, 500, 100).openAiDimensions("priority", 2);
+    try {
+      for (boolean stream : new boolean[] {true, false}) {
+        String session = session();
+        ProxyClient.send(AgentRequest.codex("gpt-6.2-sol").stream(stream).session(session));
+        Map<String, Object> row = ledger.lastRow(session);
+        // Fast (2 × Standard: 4 / 0.20 / 20): 2,000 × 4 + 8,000 × 0.20 + 500 × 20 = 8,000 + 1,600 + 10,000 = 19,600; 2 searches × 10,000
+        assertEquals(39_600L, num(row, "cost_micros"), "stream " + stream);
+        assertEquals("gpt-6.2-sol@fast", row.get("priced_as"));
+        assertEquals("priority", row.get("service_tier"));
+        assertEquals(2L, num(row, "web_search_requests"));
+      }
+      String chat = "chat-" + session();
+      ProxyClient.send(AgentRequest.chat("gpt-6.2-sol").stream(true).abgSession(chat));
+      // Chat Completions: the same tier from its usage chunk, no hosted searches: 19,600
+      assertEquals(19_600L, num(ledger.lastRow(chat), "cost_micros"));
+      // the tier Standard ("default"): 2,000 × 2 + 8,000 × 0.10 + 500 × 10 = 9,800
+      upstream.config().openAiDimensions("default", 0);
+      String standard = session();
+      ProxyClient.send(AgentRequest.codex("gpt-6.2-sol").stream(true).session(standard));
+      assertEquals(9_800L, num(ledger.lastRow(standard), "cost_micros"));
+    } finally {
+      upstream.config().reset();
+    }
+  }
+
+  @Test
   void shouldPriceANonStreamedResponseOfAKnownModel() {
     String session = session();
     ProxyClient.send(AgentRequest.codex("gpt-5-codex").path("/openai/v1/responses").session(session));

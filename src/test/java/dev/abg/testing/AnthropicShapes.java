@@ -115,7 +115,11 @@ final class AnthropicShapes {
           obj("ephemeral_5m_input_tokens", plan.cacheWrite5mTokens(), "ephemeral_1h_input_tokens", plan.cacheWrite1hTokens()));
     }
     usage.put("output_tokens", output);
-    usage.putAll(plan.usageExtras());
+    plan.usageExtras().forEach((k, v) -> {
+      if (!k.startsWith("openai_")) {
+        usage.put(k, v);
+      }
+    });
     return usage;
   }
 }

@@ -253,6 +253,18 @@ public final class FakeUpstreamConfig {
    * message_delta and the JSON body): {@code speed}, {@code inference_geo}, {@code service_tier: "standard"} and
    * {@code server_tool_use}. {@code speed} or {@code inferenceGeo} null: left out.
    */
+  /**
+   * The price dimensions an OpenAI response states: the top-level {@code service_tier} (Responses and Chat Completions)
+   * and, in a Responses answer, {@code webSearchCalls} {@code web_search_call} output items before the message.
+   */
+  public synchronized FakeUpstreamConfig openAiDimensions(String serviceTier, int webSearchCalls) {
+    Map<String, Object> extras = new LinkedHashMap<>(usageExtras);
+    extras.put("openai_service_tier", serviceTier);
+    extras.put("openai_web_search_calls", webSearchCalls);
+    usageExtras = Collections.unmodifiableMap(extras);
+    return this;
+  }
+
   public synchronized FakeUpstreamConfig anthropicDimensions(String speed, String inferenceGeo, long webSearches, long webFetches) {
     Map<String, Object> extras = new LinkedHashMap<>();
     extras.put("service_tier", "standard");

@@ -123,8 +123,10 @@ final class OpenAiShapes {
     }
     events.add(chunk(plan, model, seq, created, includeUsage, obj(), "stop", false, plan.openAiOutputTokens()));
     if (includeUsage && plan.fault() != Fault.MISSING_USAGE) {
-      String data = WireJson.write(obj("id", chatId(seq), "object", "chat.completion.chunk", "created", created, "model", model,
-          "choices", List.of(), "usage", chatUsage(plan)));
+      Map<String, Object> usageChunk = obj("id", chatId(seq), "object", "chat.completion.chunk", "created", created, "model", model,
+          "choices", List.of(), "usage", chatUsage(plan));
+      serviceTier(plan, usageChunk);
+      String data = WireJson.write(usageChunk);
       events.add(new SseEvent("usage", data, false, -1, true));
     }
     events.add(new SseEvent("done", "[DONE]", false, -1, true));
@@ -139,6 +141,7 @@ final class OpenAiShapes {
     if (plan.fault() != Fault.MISSING_USAGE) {
       completion.put("usage", chatUsage(plan));
     }
+    serviceTier(plan, completion);
     return WireJson.write(completion);
   }
 
@@ -178,9 +181,33 @@ final class OpenAiShapes {
           "output_tokens", plan.openAiOutputTokens(), "output_tokens_details", obj("reasoning_tokens", plan.openAiReasoningTokens()),
           "total_tokens", plan.openAiInputTokens() + plan.openAiOutputTokens());
     }
-    return obj("id", responseId(seq), "object", "response", "created_at", createdAt, "model", model, "status", status, "output", output,
-        "usage", usage, "error", null, "incomplete_details", null, "instructions", null, "metadata", obj(), "parallel_tool_calls", true,
-        "tool_choice", "auto", "tools", List.of());
+    Map<String, Object> response = obj("id", responseId(seq), "object", "response", "created_at", createdAt, "model", model, "status", status,
+        "output", withSearches(plan, output), "usage", usage, "error", null, "incomplete_details", null, "instructions", null, "metadata", obj(),
+        "parallel_tool_calls", true, "tool_choice", "auto", "tools", List.of());
+    serviceTier(plan, response);
+    return response;
+  }
+
+  /** The configured {@code web_search_call} items ahead of a finished response's output ({@link FakeUpstreamConfig#openAiDimensions}). */
+  private static List<?> withSearches(Plan plan, List<?> output) {
+    Object calls = plan.usageExtras().get("openai_web_search_calls");
+    if (!(calls instanceof Integer n) || n == 0 || output.isEmpty()) {
+      return output;
+    }
+    List<Object> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      all.add(obj("id", "ws_fake_" + i, "type", "web_search_call", "status", "completed", "action", obj("type", "search", "query", "abg")));
+    }
+    all.addAll(output);
+    return all;
+  }
+
+  /** The configured top-level {@code service_tier}, when one is. */
+  private static void serviceTier(Plan plan, Map<String, Object> object) {
+    Object tier = plan.usageExtras().get("openai_service_tier");
+    if (tier != null) {
+      object.put("service_tier", tier);
+    }
   }
 
   private static SseEvent responseEvent(String type, int sequence, Map<String, Object> response) {
