@@ -31,7 +31,18 @@ import dev.abg.spend.SessionView;
 record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, LocalDate date, String timezone, BigDecimal dailyCapUsd,
                   BigDecimal todayRemainingUsd, BigDecimal todayInFlightUsd, String dailyState, BigDecimal sessionBudgetUsd, BigDecimal warnAt,
                   boolean blockOnLimit, String enforcement, String priceVersion, Map<String, SessionBudgetJson> sessionBudgets,
-                  List<WarningJson> warnings) {
+                  List<WarningJson> warnings, LedgerJson ledger) {
+
+  /** {@code LedgerState}: whether the ledger takes writes now, and what waits in its journal. */
+  record LedgerJson(boolean writable, String problem, Instant since, long journalPending) {
+
+    static final LedgerJson WRITABLE = new LedgerJson(true, null, null, 0);
+
+    static LedgerJson of(dev.abg.spend.ledger.LedgerHealth health) {
+      String problem = health.problem().orElse(null);
+      return new LedgerJson(problem == null, problem, health.since(), health.pendingInJournal());
+    }
+  }
 
   /** {@code SessionBudget}. */
   record SessionBudgetJson(BigDecimal capUsd, BigDecimal spentUsd, BigDecimal remainingUsd, BigDecimal inFlightUsd, String state) {
@@ -48,6 +59,12 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
    */
   static StatusJson of(BudgetSettings budgets, EnforcementSettings.Mode enforcement, DayView day, ZoneId zone, List<SessionView> all, String priceVersion,
                        List<LedgerQueries.ModelFallback> fallbacks) {
+    return of(budgets, enforcement, day, zone, all, priceVersion, fallbacks, LedgerJson.WRITABLE);
+  }
+
+  /** @param ledger whether the ledger takes writes now (a {@code ledger_unwritable} warning when not) */
+  static StatusJson of(BudgetSettings budgets, EnforcementSettings.Mode enforcement, DayView day, ZoneId zone, List<SessionView> all, String priceVersion,
+                       List<LedgerQueries.ModelFallback> fallbacks, LedgerJson ledger) {
     Map<String, BigDecimal> spent = new LinkedHashMap<>();
     Map<String, SessionBudgetJson> details = new LinkedHashMap<>();
     List<WarningJson> warnings = new ArrayList<>();
@@ -74,6 +91,10 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
         warnings.add(new WarningJson("daily_warn", null, null, BlockMessages.dailyWarning(day.committedMicros(), cap)));
       }
     });
+    if (!ledger.writable()) {
+      warnings.add(new WarningJson("ledger_unwritable", null, null, "abg: the ledger cannot be written: " + ledger.problem()
+          + "; settled rows wait in the journal, new requests are refused until it can"));
+    }
     for (LedgerQueries.ModelFallback f : fallbacks) {
       warnings.add(new WarningJson("unknown_model", null, f.model(), "Model '" + f.model() + "' is not in price table " + priceVersion
           + "; priced as " + f.pricedAs() + ". Add it to the pricing section of agentbillguard.yaml to price it exactly."));
@@ -81,7 +102,7 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
     return new StatusJson(spent, Money.usd(day.settledMicros()), day.day(), zone.getId(), day.capMicros().map(Money::usd).orElse(null),
         day.remainingMicros().map(Money::usd).orElse(null), Money.usd(day.committedMicros() - day.settledMicros()), dailyState.wireName(),
         BudgetsJson.plain(budgets.sessionBudgetUsd()), BudgetsJson.plain(budgets.warnAt()), budgets.blockOnLimit(), enforcement.name().toLowerCase(java.util.Locale.ROOT), priceVersion,
-        details, warnings);
+        details, warnings, ledger);
   }
 
   /** On the day that runs from {@code start} (inclusive) to {@code end} (exclusive), in the configured zone. */

@@ -28,6 +28,7 @@ class StatusResource {
   @GET
   public StatusJson status() {
     DayView today = spend.today();
-    return StatusJson.of(spend.budgets(), config.enforcement().mode(), today, config.timezone(), spend.sessions(), spend.priceVersion(), ledger.fallbacksOn(today.day()));
+    return StatusJson.of(spend.budgets(), config.enforcement().mode(), today, config.timezone(), spend.sessions(), spend.priceVersion(), ledger.fallbacksOn(today.day()),
+        StatusJson.LedgerJson.of(spend.ledgerHealth()));
   }
 }

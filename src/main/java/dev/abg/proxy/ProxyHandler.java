@@ -84,6 +84,9 @@ class ProxyHandler {
   }
 
   private void attribute(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body) {
+    spend.ledgerProblem().ifPresent(problem -> {
+      throw ProxyFailure.ledgerUnwritable(problem);
+    });
     RequestFacts facts = RequestFacts.parse(body);
     attribution.billed(path, in.headers(), facts)
         .onSuccess(who -> guarded(in, endpoint.provider, () -> count(ProxyCall.of(in, endpoint, path, body, facts, who))));

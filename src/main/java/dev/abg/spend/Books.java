@@ -127,6 +127,22 @@ final class Books {
     }
   }
 
+  /**
+   * At start: the request rows still in the writer's journal (the store did not take them before the last exit), which
+   * the store's totals lack: counted here, so that a restart never gives spend back.
+   */
+  void applyJournaled(java.util.List<dev.abg.spend.ledger.LedgerRow> rows) {
+    for (dev.abg.spend.ledger.LedgerRow row : rows) {
+      SessionAccount a = account(row.sessionId(), row.startedAt(), created -> { });
+      synchronized (a) {
+        a.settledMicros += row.costMicros();
+        a.requests++;
+        a.lastSeen = row.endedAt().isAfter(a.lastSeen) ? row.endedAt() : a.lastSeen;
+      }
+      daily.settle(row.day(), 0, row.costMicros());
+    }
+  }
+
   /** A snapshot of one session. */
   SessionView view(SessionAccount a) {
     synchronized (a) {

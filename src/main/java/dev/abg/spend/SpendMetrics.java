@@ -28,6 +28,14 @@ final class SpendMetrics {
         .description("What is left of the daily budget (NaN: no daily budget)").register(registry);
   }
 
+  /** {@code abg_ledger_writable} (1: the ledger takes writes, 0: it does not) and what waits in its journal. */
+  void ledger(dev.abg.spend.ledger.LedgerHealth health) {
+    Gauge.builder("abg_ledger_writable", () -> health.problem().isEmpty() ? 1 : 0)
+        .description("1 while the ledger takes writes; 0 while it does not and new requests are refused (see /abg/status)").register(registry);
+    Gauge.builder("abg_ledger_journal_pending", health::pendingInJournal)
+        .description("Settled rows and changes in the journal beside the ledger, not yet in it").register(registry);
+  }
+
   /** Registers the gauges of a session the first time it is seen. */
   void session(String id) {
     gauge("abg_session_spent_usd", "Settled spend of a session since its last reset", id, v -> usd(v.spentMicros()));

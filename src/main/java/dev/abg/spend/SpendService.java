@@ -22,6 +22,7 @@ import dev.abg.config.AbgConfig;
 import dev.abg.config.BudgetSettings;
 import dev.abg.config.BudgetsReloaded;
 import dev.abg.spend.ledger.JsonlLedger;
+import dev.abg.spend.ledger.LedgerHealth;
 import dev.abg.spend.ledger.LedgerOp;
 import dev.abg.spend.ledger.LedgerRow;
 import dev.abg.spend.ledger.LedgerStore;
@@ -55,23 +56,55 @@ public class SpendService {
   private final SpendMetrics metrics;
   private final SessionChanges changes;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final LedgerHealth health = new LedgerHealth();
 
   SpendService(AbgConfig config, LedgerStore store, Prices prices, Clock clock, MeterRegistry registry) {
     this.prices = prices;
     this.budgets = new Budgets(config.budgets(), store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, config.budgets())),
         config.enforcement(), config.timezone(), clock);
     this.metrics = new SpendMetrics(registry, this::cachedSession, this::today);
+    metrics.ledger(health);
+    this.jsonl = config.ledgerFile().map(SpendService::openJsonl);
+    TeamLeases leases = store.team() ? new TeamLeases(store.dataSource()) : null;
+    // the writer first: it replays what its journal holds from before, so that the books read it from the store
+    this.writer = new LedgerWriter(store.dataSource(), leases == null ? null : leases.instanceId(), rows -> jsonl.ifPresent(j -> j.append(rows)),
+        new LedgerWriter.Options(store.journalPath(), health, store.where(), store.team(), store::identityProblem));
     LocalDate today = budgets.today();
     this.books = new Books(budgets, new DailyTotal(today, store.dayTotal(today)), metrics::session);
     store.sessions().forEach(s -> books.applyStored(s, 0));
-    this.jsonl = config.ledgerFile().map(SpendService::openJsonl);
-    TeamLeases leases = store.team() ? new TeamLeases(store.dataSource()) : null;
-    this.writer = new LedgerWriter(store.dataSource(), leases == null ? null : leases.instanceId(), rows -> jsonl.ifPresent(j -> j.append(rows)));
+    books.applyJournaled(writer.journaledRows());
+    jsonl.ifPresent(j -> checkJsonl(j, store));
     this.sharing = leases == null ? new LocalSharing(books, budgets) : new TeamSharing(leases, store, books, budgets, writer, clock);
     this.changes = new SessionChanges(books, budgets, sharing, writer, clock);
     sharing.start();
     DECISIONS.infof("session budget: %s daily budget: %s (%d sessions in the ledger, %s spent today)", Money.format(budgets.defaultCapMicros(), 2),
         budgets.dailyCapMicros().map(d -> Money.format(d, 2)).orElse("none"), books.size(), Money.format(books.daily().settled(today), 2));
+  }
+
+  /**
+   * A JSONL ledger whose last line the database does not have (the database was deleted, or replaced by an older copy):
+   * said at start, with the command that rebuilds the rows from it.
+   */
+  private static void checkJsonl(JsonlLedger jsonl, LedgerStore store) {
+    try {
+      long last = jsonl.lastLedgerId();
+      if (last > 0 && !store.hasRow(last)) {
+        DECISIONS.errorf("LEDGER %s has rows that the database %s lacks (its last line, ledger id %d, is not there): rebuild them with "
+            + "`abg ledger import %s` (rows already in the database are skipped)", jsonl.path(), store.where(), last, jsonl.path());
+      }
+    } catch (java.io.IOException | RuntimeException e) {
+      DECISIONS.warnf("LEDGER cannot compare %s with the database: %s", jsonl.path(), e.getMessage());
+    }
+  }
+
+  /** Whether the ledger can take writes now; when not, why (new requests are refused meanwhile). */
+  public Optional<String> ledgerProblem() {
+    return health.problem();
+  }
+
+  /** The ledger's state: writable or not, and what waits in its journal ({@code /abg/status}, {@code /q/health}). */
+  public LedgerHealth ledgerHealth() {
+    return health;
   }
 
   private static JsonlLedger openJsonl(java.nio.file.Path path) {

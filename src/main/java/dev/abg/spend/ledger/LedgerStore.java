@@ -37,6 +37,11 @@ public class LedgerStore {
 
   private final DataSource dataSource;
   private final boolean team;
+  private final Path dbPath;
+  private final String where;
+  /** The database file's identity (device and inode) when it was opened; null in team mode or where there is none. */
+  private final Object fileKey;
+  private volatile String identityProblem;
 
   @Inject
   LedgerStore(AbgConfig config, DataSource sqlite, Flyway sqliteFlyway, @io.quarkus.agroal.DataSource("team") InjectableInstance<DataSource> postgres,
@@ -48,6 +53,8 @@ public class LedgerStore {
   public LedgerStore(AbgConfig config, DataSource dataSource, Flyway flyway) {
     this.dataSource = dataSource;
     this.team = config.team().isPresent();
+    this.dbPath = config.dbPath();
+    this.where = team ? config.team().get().describe() : config.dbPath().toString();
     if (!team) {
       createOwnerOnly(config.dbPath());
     }
@@ -65,11 +72,63 @@ public class LedgerStore {
       throw new dev.abg.config.ConfigException("db_url", config.team().get().describe(),
           "cannot prepare the team ledger in PostgreSQL: " + e.getMessage().lines().findFirst().orElse("") + " (" + root.getMessage() + ")");
     }
+    this.fileKey = team ? null : fileKey(dbPath);
     // the version comes from the migration's result: each flyway.info() would read the migrations and the history again
     String version = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
     Log.infof("[abg] ledger %s at schema version %s (%d migration(s) applied)",
         team ? "postgresql " + config.team().get().describe() + " (team mode)" : config.dbPath().toString(), version == null ? "-" : version,
         result.migrationsExecuted);
+  }
+
+  /** The journal of the writes the store could not take: beside the database file ({@code <db_path>.pending}). */
+  public Path journalPath() {
+    return dbPath.resolveSibling(dbPath.getFileName() + ".pending");
+  }
+
+  /** The store as messages name it: the SQLite file, or the PostgreSQL server. */
+  public String where() {
+    return where;
+  }
+
+  /**
+   * Whether the database file is still the one opened at start (SQLite): null when it is, else what happened to it — it
+   * was deleted, or another file took its place (a restore, a {@code mv}). Once lost, the pool's connections (which
+   * still write to the old file) are closed, and the ledger takes no more writes until a restart.
+   */
+  public String identityProblem() {
+    if (fileKey == null || identityProblem != null) {
+      return identityProblem;
+    }
+    Object now = Files.exists(dbPath) ? fileKey(dbPath) : null;
+    if (now == null || !now.equals(fileKey)) {
+      identityProblem = now == null ? "the database file " + dbPath.toAbsolutePath() + " was deleted while abg ran"
+          : "the database file " + dbPath.toAbsolutePath() + " was replaced by another file while abg ran";
+      if (dataSource instanceof io.agroal.api.AgroalDataSource agroal) {
+        agroal.flush(io.agroal.api.AgroalDataSource.FlushMode.ALL);
+      }
+    }
+    return identityProblem;
+  }
+
+  private static Object fileKey(Path file) {
+    try {
+      Object key = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+      return key;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Whether the ledger has the request row of this id (the JSONL ledger's check at start). */
+  public boolean hasRow(long id) {
+    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM requests WHERE id = ?")) {
+      ps.setLong(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the ledger: " + e.getMessage(), e);
+    }
   }
 
   /** The chosen store's datasource (the admin reads, and tests that write rows directly). */
