@@ -72,6 +72,8 @@ public final class LedgerWriter implements AutoCloseable {
   /** The last write to the store failed; it is tried again after {@link #retryMillis}. */
   private boolean failing;
   private volatile long closeDeadline;
+  private static final long IDENTITY_CHECK_NANOS = TimeUnit.SECONDS.toNanos(2);
+  private long identityCheckedAt = System.nanoTime();
   /** The writer thread's own connection and its transactions. */
   private final LedgerCommitter store;
 
@@ -160,6 +162,10 @@ public final class LedgerWriter implements AutoCloseable {
         if (!batch.isEmpty()) {
           lastTaken = Math.max(lastTaken, batch.get(batch.size() - 1).seq());
           write(batch, overflowed);
+        } else if (System.nanoTime() - identityCheckedAt > IDENTITY_CHECK_NANOS) {
+          // idle: the database file is still watched, so that a deletion is reported before the next write finds it
+          identityCheckedAt = System.nanoTime();
+          identityIntact();
         }
         if (overflow.isEmpty() && queue.remainingCapacity() > QUEUE_CAPACITY / 2) {
           options.health().backlog(false);
