@@ -28,7 +28,8 @@ class StatusResource {
   @GET
   public StatusJson status() {
     DayView today = spend.today();
-    return StatusJson.of(spend.budgets(), config.enforcement().mode(), today, config.timezone(), spend.sessions(), spend.priceVersion(), ledger.fallbacksOn(today.day()),
+    java.time.Instant dayStart = today.day().atStartOfDay(config.timezone()).toInstant();
+    return StatusJson.of(spend.budgets(), config.enforcement().mode(), today, config.timezone(), spend.sessionsSeenSince(dayStart), spend.priceVersion(), ledger.fallbacksOn(today.day()),
         StatusJson.LedgerJson.of(spend.ledgerHealth()));
   }
 }

@@ -44,6 +44,15 @@ final class SpendMetrics {
     gauge("abg_session_in_flight_usd", "What the requests in flight of a session have consumed so far", id, v -> usd(v.inFlightMicros()));
   }
 
+  /** A session left memory: its gauges go (they come back when it is loaded again). */
+  void forget(String id) {
+    for (String name : new String[] {"abg_session_spent_usd", "abg_session_cap_usd", "abg_session_remaining_usd", "abg_session_in_flight_usd"}) {
+      for (io.micrometer.core.instrument.Meter m : registry.find(name).tag("session", id).meters()) {
+        registry.remove(m);
+      }
+    }
+  }
+
   private void gauge(String name, String description, String id, ToDoubleFunction<SessionView> value) {
     Gauge.builder(name, () -> sessions.apply(id).map(value::applyAsDouble).orElse(Double.NaN)).description(description).tags("session", id)
         .register(registry);

@@ -57,6 +57,18 @@ public class SpendService {
   private final SessionChanges changes;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final LedgerHealth health = new LedgerHealth();
+  private final LedgerStore store;
+  private final Clock clock;
+
+  /** A session idle for this long leaves memory (it is read from the ledger again when it comes back). */
+  static final java.time.Duration IDLE_EVICTION = java.time.Duration.ofMinutes(15);
+  /** At most this many sessions are loaded at start: today's and the recently active ones, most recent first. */
+  static final int START_LOAD_LIMIT = 5_000;
+  private final java.util.concurrent.ScheduledExecutorService evictor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "abg-session-evictor");
+    t.setDaemon(true);
+    return t;
+  });
 
   SpendService(AbgConfig config, LedgerStore store, Prices prices, Clock clock, MeterRegistry registry) {
     this.prices = prices;
@@ -70,30 +82,38 @@ public class SpendService {
     this.writer = new LedgerWriter(store.dataSource(), leases == null ? null : leases.instanceId(), rows -> jsonl.ifPresent(j -> j.append(rows)),
         new LedgerWriter.Options(store.journalPath(), health, store.where(), store.team(), store::identityProblem));
     LocalDate today = budgets.today();
-    this.books = new Books(budgets, new DailyTotal(today, store.dayTotal(today)), metrics::session);
-    store.sessions().forEach(s -> books.applyStored(s, 0));
+    this.store = store;
+    this.clock = clock;
+    this.books = new Books(budgets, new DailyTotal(today, store.dayTotal(today)), metrics::session, metrics::forget,
+        // team mode: every admission asks the database anyway (its lease brings the session's state), so nothing is read here,
+        // on an event loop
+        store.team() ? id -> Optional.empty() : store::session);
+    // today's sessions and the recently active ones; the others are read from the ledger when asked for
+    store.recentSessions(startWindow(budgets, clock), START_LOAD_LIMIT).forEach(s -> books.applyStored(s, 0));
     books.applyJournaled(writer.journaledRows());
-    jsonl.ifPresent(j -> checkJsonl(j, store));
+    jsonl.ifPresent(store::checkAgainst);
     this.sharing = leases == null ? new LocalSharing(books, budgets) : new TeamSharing(leases, store, books, budgets, writer, clock);
     this.changes = new SessionChanges(books, budgets, sharing, writer, clock);
     sharing.start();
+    evictor.scheduleWithFixedDelay(this::evictIdle, 60, 60, java.util.concurrent.TimeUnit.SECONDS);
     DECISIONS.infof("session budget: %s daily budget: %s (%d sessions in the ledger, %s spent today)", Money.format(budgets.defaultCapMicros(), 2),
         budgets.dailyCapMicros().map(d -> Money.format(d, 2)).orElse("none"), books.size(), Money.format(books.daily().settled(today), 2));
   }
 
-  /**
-   * A JSONL ledger whose last line the database does not have (the database was deleted, or replaced by an older copy):
-   * said at start, with the command that rebuilds the rows from it.
-   */
-  private static void checkJsonl(JsonlLedger jsonl, LedgerStore store) {
+  /** The start of today, or the idle window if it reaches further back: what start-up loads. */
+  private static Instant startWindow(Budgets budgets, Clock clock) {
+    Instant dayStart = budgets.today().atStartOfDay(budgets.zone()).toInstant();
+    Instant recent = clock.instant().minus(IDLE_EVICTION);
+    return dayStart.isBefore(recent) ? dayStart : recent;
+  }
+
+  /** Sessions idle past {@link #IDLE_EVICTION} leave memory, so that it is bounded by activity, not by history. */
+  int evictIdle() {
     try {
-      long last = jsonl.lastLedgerId();
-      if (last > 0 && !store.hasRow(last)) {
-        DECISIONS.errorf("LEDGER %s has rows that the database %s lacks (its last line, ledger id %d, is not there): rebuild them with "
-            + "`abg ledger import %s` (rows already in the database are skipped)", jsonl.path(), store.where(), last, jsonl.path());
-      }
-    } catch (java.io.IOException | RuntimeException e) {
-      DECISIONS.warnf("LEDGER cannot compare %s with the database: %s", jsonl.path(), e.getMessage());
+      return books.evictIdle(clock.instant().minus(IDLE_EVICTION), writer::inStore);
+    } catch (RuntimeException e) {
+      DECISIONS.warnf("cannot evict idle sessions: %s", e.getMessage());
+      return 0;
     }
   }
 
@@ -262,7 +282,7 @@ public class SpendService {
       row = new LedgerRow(0, request.startedAt(), request.startedAt(), budgets.day(request.startedAt()), account.id, request.agentId(),
           request.client(), request.provider(), request.endpoint(), request.model(), null, false, Usage.NONE, 0, account.settledMicros,
           LedgerRow.Action.BLOCK, UsageSource.REPORTED, prices.table().version(), null, null);
-      writer.submit(new LedgerOp.InsertRequest(row, done));
+      account.lastWriteSeq = writer.submit(new LedgerOp.InsertRequest(row, done));
     }
     metrics.recorded(row);
     metrics.blocked(denied.reason());
@@ -338,7 +358,7 @@ public class SpendService {
       row = new LedgerRow(0, a.startedAt(), outcome.endedAt(), day, account.id, a.agentId(), a.client(), a.provider(), a.endpoint(), model,
           priced.pricedAs(), priced.fallback(), outcome.usage(), priced.costMicros(), account.settledMicros, action, outcome.usageSource(),
           priced.priceVersion(), outcome.upstreamStatus(), outcome.requestId());
-      writer.submit(new LedgerOp.InsertRequest(row, sharing.settled(account, priced.costMicros()), done));
+      account.lastWriteSeq = writer.submit(new LedgerOp.InsertRequest(row, sharing.settled(account, priced.costMicros()), done));
     }
     metrics.recorded(row);
     logSettled(row, warning);
@@ -366,7 +386,7 @@ public class SpendService {
     return a == null ? Optional.empty() : Optional.of(books.view(a));
   }
 
-  /** Snapshots of every session, most recently seen first (in team mode, as the shared database has them now). */
+  /** Snapshots of the sessions in memory, most recently seen first (in team mode, as the shared database has them now). */
   public List<SessionView> sessions() {
     sharing.refreshAll();
     List<SessionView> out = new ArrayList<>(books.size());
@@ -375,6 +395,47 @@ public class SpendService {
     }
     out.sort(Comparator.comparing(SessionView::lastSeen).reversed());
     return out;
+  }
+
+  /**
+   * Snapshots of every session seen since {@code since}: those in memory, and those the ledger has that are not (evicted,
+   * or not loaded at start), most recently seen first.
+   */
+  public List<SessionView> sessionsSeenSince(Instant since) {
+    List<SessionView> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (SessionView v : sessions()) {
+      if (!v.lastSeen().isBefore(since)) {
+        out.add(v);
+        seen.add(v.id());
+      }
+    }
+    for (dev.abg.spend.ledger.StoredSession s : store.recentSessions(since, Integer.MAX_VALUE)) {
+      if (!seen.contains(s.id()) && !s.lastSeen().isBefore(since)) {
+        out.add(books.storedView(s));
+      }
+    }
+    out.sort(Comparator.comparing(SessionView::lastSeen).reversed());
+    return out;
+  }
+
+  /**
+   * Sessions in a list's order after a position, from the ledger, with what the books have for those in memory (their
+   * requests in flight); {@code limit} at most.
+   *
+   * @param afterKey the position's spend in micros, or its last-seen time; null: from the start
+   */
+  public List<SessionView> sessionsInOrder(boolean bySpend, boolean descending, Boolean closed, String afterKey, String afterId, int limit) {
+    List<SessionView> out = new ArrayList<>();
+    for (dev.abg.spend.ledger.StoredSession s : store.sessionsInOrder(bySpend, descending, closed, afterKey, afterId, limit)) {
+      out.add(books.loaded(s.id()) ? books.view(books.get(s.id())) : books.storedView(s));
+    }
+    return out;
+  }
+
+  /** How many sessions are in memory now. */
+  public int sessionsInMemory() {
+    return books.size();
   }
 
   /** The in-memory snapshot of one session (metrics: never waits for the database). */
@@ -399,7 +460,7 @@ public class SpendService {
   private SessionAccount account(String id, Instant seen) {
     return books.account(id, seen, created -> {
       if (sharing.writesFirstSight()) {
-        writer.submit(new LedgerOp.CreateSession(created.id, null, null, seen, new CompletableFuture<>()));
+        created.lastWriteSeq = writer.submit(new LedgerOp.CreateSession(created.id, null, null, seen, new CompletableFuture<>()));
       }
     });
   }
@@ -414,6 +475,7 @@ public class SpendService {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    evictor.shutdownNow();
     writer.close();
     sharing.close();
     jsonl.ifPresent(j -> {

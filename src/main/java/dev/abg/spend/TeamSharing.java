@@ -226,7 +226,8 @@ final class TeamSharing implements Sharing {
   @Override
   public void refreshAll() {
     long readAt = books.readClock();
-    store.sessions().forEach(s -> books.applyStored(s, readAt));
+    // the sessions active lately (here or on other instances), not every session ever seen: memory is bounded by activity
+    store.recentSessions(clock.instant().minus(SpendService.IDLE_EVICTION), SpendService.START_LOAD_LIMIT).forEach(s -> books.applyStored(s, readAt));
   }
 
   @Override
@@ -292,7 +293,7 @@ final class TeamSharing implements Sharing {
   private void returnIdleLease(SessionAccount account) {
     Lease lease = lease(account);
     if (idle(account, lease) && lease.micros > 0) {
-      writer.submit(new LedgerOp.ReturnLease(account.id, lease.micros, new CompletableFuture<>()));
+      account.lastWriteSeq = writer.submit(new LedgerOp.ReturnLease(account.id, lease.micros, new CompletableFuture<>()));
       lease.micros = 0;
     }
   }

@@ -51,6 +51,11 @@ final class LedgerCommitter {
 
   /** @param mark the journal's mark to store in the same transaction (a replay), or null */
   void commitAndPublish(List<LedgerOp> queued, String mark) throws SQLException {
+    commitAndPublish(queued, mark, () -> { });
+  }
+
+  /** @param committed runs after the commit, before the futures complete */
+  void commitAndPublish(List<LedgerOp> queued, String mark, Runnable committed) throws SQLException {
     List<LedgerOp> ops = teamInstanceId == null ? queued : lockOrder(queued);
     connect();
     LedgerSql.Inserted[] written = commit(connection, sql, ops, mark);
@@ -66,6 +71,7 @@ final class LedgerCommitter {
       // committed is committed: a failure of the side output must not make the rows be written again
       Log.errorf("[abg] LEDGER the JSONL side output failed for %d row(s): %s", rows.size(), e.getMessage());
     }
+    committed.run();
     for (int i = 0; i < ops.size(); i++) {
       ops.get(i).committed(written[i].id(), written[i].sessionTotalMicros());
     }

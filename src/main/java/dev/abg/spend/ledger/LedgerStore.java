@@ -119,6 +119,22 @@ public class LedgerStore {
     }
   }
 
+  /**
+   * A JSONL ledger whose last line the database does not have (the database was deleted, or replaced by an older copy):
+   * said at start, with the command that rebuilds the rows from it.
+   */
+  public void checkAgainst(JsonlLedger jsonl) {
+    try {
+      long last = jsonl.lastLedgerId();
+      if (last > 0 && !hasRow(last)) {
+        Log.errorf("[abg] LEDGER %s has rows that the database %s lacks (its last line, ledger id %d, is not there): rebuild them with "
+            + "`abg ledger import %s` (rows already in the database are skipped)", jsonl.path(), where, last, jsonl.path());
+      }
+    } catch (IOException | RuntimeException e) {
+      Log.warnf("[abg] LEDGER cannot compare %s with the database: %s", jsonl.path(), e.getMessage());
+    }
+  }
+
   /** Whether the ledger has the request row of this id (the JSONL ledger's check at start). */
   public boolean hasRow(long id) {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("SELECT 1 FROM requests WHERE id = ?")) {
@@ -172,18 +188,46 @@ public class LedgerStore {
     return readSessions(null);
   }
 
-  /** One session as stored (team mode: as another instance may just have changed it). */
-  public java.util.Optional<StoredSession> session(String id) {
-    return readSessions(id).stream().findFirst();
+  /**
+   * The sessions seen since {@code since} (their last request or change), most recent first, at most {@code limit}:
+   * what start-up loads, and what the status and the team heartbeat read, without reading every session ever seen.
+   */
+  public List<StoredSession> recentSessions(Instant since, int limit) {
+    return query(" WHERE last_seen >= ? ORDER BY last_seen DESC LIMIT " + limit, since.minusSeconds(1).toString());
   }
 
-  private List<StoredSession> readSessions(String id) {
+  /**
+   * A page of sessions in the list's order, after a position (keyset: the sort column, then the id): by spend, or by
+   * last seen.
+   *
+   * @param afterKey the position's spend (micros) or last-seen time ({@link Instant#toString}); null: from the start
+   */
+  public List<StoredSession> sessionsInOrder(boolean bySpend, boolean descending, Boolean closed, String afterKey, String afterId, int limit) {
+    String column = bySpend ? "spent_micros" : "last_seen";
+    String cmp = descending ? "<" : ">";
+    StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (closed != null) {
+      where.append(" AND closed = ").append(closed ? 1 : 0);
+    }
+    if (afterKey != null) {
+      where.append(" AND (").append(column).append(' ').append(cmp).append(" ? OR (").append(column).append(" = ? AND id > ?))");
+      Object key = bySpend ? (Object) Long.parseLong(afterKey) : afterKey;
+      args.add(key);
+      args.add(key);
+      args.add(afterId);
+    }
+    where.append(" ORDER BY ").append(column).append(descending ? " DESC" : " ASC").append(", id ASC LIMIT ").append(limit);
+    return query(where.toString(), args.toArray());
+  }
+
+  private List<StoredSession> query(String tail, Object... args) {
     String sql = "SELECT id, label, cap_micros, spent_micros, " + (team ? "leased_micros" : "0") + ", requests, closed, first_seen, last_seen"
-        + " FROM sessions" + (id == null ? "" : " WHERE id = ?");
+        + " FROM sessions" + tail;
     List<StoredSession> out = new ArrayList<>();
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-      if (id != null) {
-        ps.setString(1, id);
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 1, args[i]);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -197,6 +241,15 @@ public class LedgerStore {
       throw new IllegalStateException("cannot read the sessions from the ledger: " + e.getMessage(), e);
     }
     return out;
+  }
+
+  /** One session as stored (team mode: as another instance may just have changed it). */
+  public java.util.Optional<StoredSession> session(String id) {
+    return readSessions(id).stream().findFirst();
+  }
+
+  private List<StoredSession> readSessions(String id) {
+    return id == null ? query("") : query(" WHERE id = ?", id);
   }
 
   public java.util.Optional<String> setting(String key) {

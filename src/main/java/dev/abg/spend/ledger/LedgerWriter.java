@@ -206,7 +206,13 @@ public final class LedgerWriter implements AutoCloseable {
     boolean journalEmpty = journal == null || journal.isEmpty();
     if (!overflowed && journalEmpty && (!failing || due()) && identityIntact()) {
       try {
-        store.commitAndPublish(ops(batch), null);
+        long last = batch.get(batch.size() - 1).seq();
+        // in the store, with everything before it (nothing waits in the journal or is held): said before the futures complete
+        store.commitAndPublish(ops(batch), null, () -> {
+          if (held.isEmpty() && batch.get(0).seq() > storedUpTo) {
+            storedUpTo = last;
+          }
+        });
         succeeded(0);
         return;
       } catch (Throwable e) {
