@@ -29,7 +29,16 @@ class StatusResource {
   public StatusJson status() {
     DayView today = spend.today();
     java.time.Instant dayStart = today.day().atStartOfDay(config.timezone()).toInstant();
-    return StatusJson.of(spend.budgets(), config.enforcement().mode(), today, config.timezone(), spend.sessionsSeenSince(dayStart), spend.priceVersion(), ledger.fallbacksOn(today.day()),
-        StatusJson.LedgerJson.of(spend.ledgerHealth()));
+    return StatusJson.of(spend.budgets(), config.enforcement().mode(), today, config.timezone(), spend.sessionsSeenSince(dayStart), spend.priceVersion(),
+        fallbacks(today), StatusJson.LedgerJson.of(spend.ledgerHealth()));
+  }
+
+  /** Today's unknown models; none when the ledger cannot be read (the status must still say what is wrong with it). */
+  private java.util.List<LedgerQueries.ModelFallback> fallbacks(DayView today) {
+    try {
+      return ledger.fallbacksOn(today.day());
+    } catch (IllegalStateException e) {
+      return java.util.List.of();
+    }
   }
 }

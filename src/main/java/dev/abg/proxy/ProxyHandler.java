@@ -41,7 +41,11 @@ class ProxyHandler {
   /** How long a request waits for room in the body budget before it is refused. */
   static final long BUDGET_WAIT_MS = 2_000;
 
-  ProxyHandler(SpendService spend, UpstreamClient upstream, Attribution attribution, ProxyMetrics metrics, Clock clock, AbgConfig config) {
+  private final ProxyShutdown shutdown;
+
+  ProxyHandler(SpendService spend, UpstreamClient upstream, Attribution attribution, ProxyMetrics metrics, Clock clock, AbgConfig config,
+               ProxyShutdown shutdown) {
+    this.shutdown = shutdown;
     this.metrics = metrics;
     this.spend = spend;
     this.upstream = upstream;
@@ -54,6 +58,11 @@ class ProxyHandler {
 
   void handle(HttpServerRequest in) {
     Provider provider = in.headers().contains("anthropic-version") || in.headers().contains("x-api-key") ? Provider.ANTHROPIC : Provider.OPENAI;
+    if (shutdown.stopping()) {
+      in.response().putHeader("connection", "close");
+      refuse(in, provider, new ProxyFailure(ProxyFailure.Kind.SHUTTING_DOWN, "abg is shutting down (restart or stop of the proxy); retry the request"));
+      return;
+    }
     try {
       ProxyPath path = ProxyPath.parse(in.uri());
       if (path.session() != null) {
@@ -149,7 +158,7 @@ class ProxyHandler {
     }
     BudgetDecision.Granted granted = (BudgetDecision.Granted) decision;
     try {
-      new BilledExchange(call, input.tokens(), granted, spend, upstream, clock, metrics).start();
+      new BilledExchange(call, input.tokens(), granted, spend, upstream, clock, metrics, shutdown).start();
     } catch (RuntimeException e) {
       // nothing was sent: release the reservation so that it cannot block the session
       spend.settle(granted.reservation(), new Outcome(call.facts().model(), Usage.NONE, UsageSource.REPORTED, null, null, false, clock.instant()));

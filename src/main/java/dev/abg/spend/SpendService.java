@@ -78,6 +78,8 @@ public class SpendService {
     metrics.ledger(health);
     this.jsonl = config.ledgerFile().map(SpendService::openJsonl);
     TeamLeases leases = store.team() ? new TeamLeases(store.dataSource()) : null;
+    // before the journal's replay appends to it: does the JSONL ledger have rows the database lacks?
+    jsonl.ifPresent(store::checkAgainst);
     // the writer first: it replays what its journal holds from before, so that the books read it from the store
     this.writer = new LedgerWriter(store.dataSource(), leases == null ? null : leases.instanceId(), rows -> jsonl.ifPresent(j -> j.append(rows)),
         new LedgerWriter.Options(store.journalPath(), health, store.where(), store.team(), store::identityProblem));
@@ -91,7 +93,6 @@ public class SpendService {
     // today's sessions and the recently active ones; the others are read from the ledger when asked for
     store.recentSessions(startWindow(budgets, clock), START_LOAD_LIMIT).forEach(s -> books.applyStored(s, 0));
     books.applyJournaled(writer.journaledRows());
-    jsonl.ifPresent(store::checkAgainst);
     this.sharing = leases == null ? new LocalSharing(books, budgets) : new TeamSharing(leases, store, books, budgets, writer, clock);
     this.changes = new SessionChanges(books, budgets, sharing, writer, clock);
     sharing.start();
@@ -410,7 +411,13 @@ public class SpendService {
         seen.add(v.id());
       }
     }
-    for (dev.abg.spend.ledger.StoredSession s : store.recentSessions(since, Integer.MAX_VALUE)) {
+    List<dev.abg.spend.ledger.StoredSession> stored;
+    try {
+      stored = store.recentSessions(since, Integer.MAX_VALUE);
+    } catch (IllegalStateException e) {
+      stored = List.of();      // the ledger cannot be read (its file deleted, say): what memory has
+    }
+    for (dev.abg.spend.ledger.StoredSession s : stored) {
       if (!seen.contains(s.id()) && !s.lastSeen().isBefore(since)) {
         out.add(books.storedView(s));
       }
