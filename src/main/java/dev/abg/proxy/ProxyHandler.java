@@ -193,6 +193,7 @@ class ProxyHandler {
       promise.fail(tooLarge());
       return promise.future();
     }
+    in.pause();      // nothing is read before the budget has room for it
     BodyBudget.Share share = budget.share();
     in.response().endHandler(v -> share.release());
     in.connection().closeHandler(v -> share.release());

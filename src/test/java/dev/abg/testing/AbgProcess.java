@@ -38,6 +38,21 @@ public final class AbgProcess implements AutoCloseable {
    * it answers.
    */
   public static AbgProcess start(Path dir, Map<String, String> config) {
+    return start(dir, config, List.of("-XX:+UseSerialGC"));
+  }
+
+  /** With the JVM flags the proxy ships with ({@code jvm.args}: the 128 MB heap, exit on out-of-memory). */
+  public static AbgProcess startWithShippedJvmArgs(Path dir, Map<String, String> config) {
+    try {
+      List<String> flags = Files.readAllLines(Path.of("jvm.args")).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+      return start(dir, config, flags);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** With these JVM flags. */
+  public static AbgProcess start(Path dir, Map<String, String> config, List<String> jvmFlags) {
     try {
       Files.createDirectories(dir);
       int port = freePort();
@@ -46,8 +61,9 @@ public final class AbgProcess implements AutoCloseable {
       Path file = dir.resolve("agentbillguard.yaml");
       Files.writeString(file, yaml);
       Path log = dir.resolve("abg.log");
-      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-          "-Dquarkus.config.locations=" + file.toAbsolutePath(), "-jar", jar().toString()));
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      command.addAll(jvmFlags);
+      command.addAll(List.of("-Dquarkus.config.locations=" + file.toAbsolutePath(), "-jar", jar().toString()));
       Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
       AbgProcess abg = new AbgProcess(dir, port, process, log);
       abg.awaitReady(Duration.ofSeconds(60));
