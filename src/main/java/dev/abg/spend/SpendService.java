@@ -389,7 +389,11 @@ public class SpendService {
 
   /** Snapshots of the sessions in memory, most recently seen first (in team mode, as the shared database has them now). */
   public List<SessionView> sessions() {
-    sharing.refreshAll();
+    try {
+      sharing.refreshAll();
+    } catch (IllegalStateException e) {
+      // team mode, the database away: what this instance's books have (the status must still say what is wrong)
+    }
     List<SessionView> out = new ArrayList<>(books.size());
     for (SessionAccount a : books.all()) {
       out.add(books.view(a));

@@ -48,13 +48,11 @@ public final class LedgerHealth {
   }
 
   void failing(String cause) {
-    if (problem == null || !problem.equals(cause)) {
+    if (problem == null) {
       Log.errorf("[abg] LEDGER the ledger cannot be written: %s; settled rows go to the journal and new requests are refused until it can", cause);
-      if (problem == null) {
-        since = Instant.now();
-      }
+      since = Instant.now();
     }
-    problem = cause;
+    problem = cause;        // the latest cause is shown; the log line is written once per outage, not per row or retry
   }
 
   void writable(long replayed) {
