@@ -16,6 +16,7 @@ Money is shown half-up to the cent and a percent of a cap rounded down, as the p
 """
 
 import json
+import os
 import re
 import sys
 import urllib.parse
@@ -465,7 +466,79 @@ def price_check(path):
     if pr.get("variants"):
         print("  variants a response can select: " + ", ".join(pr["variants"]))
 
-COMMANDS = {"prices": prices, "price_check": price_check, "config": config, "problem": problem, "status": status, "sessions": sessions, "merge_pages": merge_pages, "field": field, "session_line": session_line,
+
+# ---------------------------------------------------------------------------------------------------------------------
+# abg ledger import FILE.jsonl: the JSONL ledger's rows written back into the SQLite ledger, each under its own ledger id,
+# skipped when the ledger has that row already — the same upstream request id in the same session, or for a row without
+# one (a block) the same id, session and cost — so a second run imports nothing. A line whose id another row took (a database rebuilt after a
+# deletion numbers its rows from 1 again) gets a new id. The sessions' totals grow with the
+# imported rows (the session_totals triggers do the same for the breakdowns).
+
+IMPORT_COLUMNS = ("id, started_at, ended_at, day, session_id, agent_id, client, provider, endpoint, model, priced_as, price_fallback, "
+                  "input_tokens, output_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, cache_read_tokens, cached_input_tokens, "
+                  "reasoning_tokens, cost_micros, session_total_micros, action, usage_source, price_version, upstream_status, request_id, "
+                  "speed, inference_geo, service_tier, web_search_requests, web_fetch_requests")
+
+def micros(v):
+    return int((Decimal(str(v)) * 1000000).to_integral_value())
+
+def ledger_import(jsonl, db):
+    import sqlite3
+    if not os.path.isfile(db):
+        print("abg: no ledger at %s: start the proxy once (it creates the ledger), stop it, then import" % db, file=sys.stderr)
+        sys.exit(2)
+    c = sqlite3.connect(db, timeout=30)
+    try:
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "requests" not in tables or "sessions" not in tables:
+            print("abg: %s has no ledger tables: start the proxy once (it creates them), stop it, then import" % db, file=sys.stderr)
+            sys.exit(2)
+        imported = skipped = bad = 0
+        with open(jsonl, encoding="utf-8") as f:
+            for n, line in enumerate(f, 1):
+                line = line.strip()
+                if not line:
+                    continue
+                try:
+                    r = json.loads(line, parse_float=Decimal)
+                    rid = int(r["ledger_id"])
+                except (ValueError, KeyError, TypeError):
+                    bad += 1
+                    print("abg: line %d of %s cannot be read: skipped" % (n, jsonl), file=sys.stderr)
+                    continue
+                cost = micros(r["cost_usd"])
+                same_id = c.execute("SELECT session_id, cost_micros, request_id FROM requests WHERE id = ?", (rid,)).fetchone()
+                if r.get("request_id"):
+                    there = c.execute("SELECT 1 FROM requests WHERE request_id = ? AND session_id = ?", (r["request_id"], r["session_id"])).fetchone()
+                else:
+                    there = same_id == (r["session_id"], cost, None)
+                if there:
+                    skipped += 1
+                    continue
+                if same_id is not None or rid <= 0:
+                    # its id was given to another row (a database rebuilt after a deletion numbers its rows from 1 again)
+                    rid = c.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM requests").fetchone()[0]
+                ts = r["ts"]
+                c.execute("INSERT INTO sessions (id, first_seen, last_seen, spent_micros, requests) VALUES (?, ?, ?, 0, 0) ON CONFLICT (id) DO NOTHING",
+                          (r["session_id"], ts, ts))
+                c.execute("UPDATE sessions SET spent_micros = spent_micros + CASE WHEN ? > reset_after_id THEN ? ELSE 0 END, requests = requests + 1, "
+                          "last_seen = MAX(last_seen, ?), first_seen = MIN(first_seen, ?) WHERE id = ?", (rid, cost, ts, ts, r["session_id"]))
+                c.execute("INSERT INTO requests (" + IMPORT_COLUMNS + ") VALUES (" + ", ".join("?" * 31) + ")",
+                          (rid, ts, ts, r["date"], r["session_id"], r.get("agent_id"), r.get("client") or "other", r["provider"], r["endpoint"],
+                           r.get("model"), r.get("priced_as"), 1 if r.get("price_fallback") else 0, r.get("input_tokens", 0), r.get("output_tokens", 0),
+                           r.get("cache_creation_5m_tokens", 0), r.get("cache_creation_1h_tokens", 0), r.get("cache_read_tokens", 0),
+                           r.get("cached_input_tokens", 0), r.get("reasoning_tokens", 0), cost, micros(r.get("session_total_usd", 0)), r["action"],
+                           r.get("usage_source") or "estimated", r.get("price_version") or "imported", r.get("upstream_status"), r.get("request_id"),
+                           r.get("speed"), r.get("inference_geo"), r.get("service_tier"), r.get("web_search_requests", 0), r.get("web_fetch_requests", 0)))
+                imported += 1
+        c.commit()
+    finally:
+        c.close()
+    print("imported %d row(s) from %s into %s; %d already there%s" % (imported, jsonl, db, skipped, ", %d unreadable" % bad if bad else ""))
+    if imported:
+        print("restart the proxy if it runs: it reads the sessions' totals at start")
+
+COMMANDS = {"ledger_import": ledger_import, "prices": prices, "price_check": price_check, "config": config, "problem": problem, "status": status, "sessions": sessions, "merge_pages": merge_pages, "field": field, "session_line": session_line,
             "new_session_body": new_session_body, "urlencode": urlencode}
 
 if __name__ == "__main__":

@@ -46,11 +46,44 @@ class AdminSessions {
     }
   }
 
+  /** Sessions read from the ledger per round while a page is filled. */
+  private static final int LEDGER_CHUNK = 500;
+
   PageJson<SessionJson> list(SessionQuery query) {
-    SessionQuery.Cut cut = query.cut(spend.sessions());
+    SessionQuery.Cut cut = query.cut(candidates(query));
     Map<String, Long> requests = ledger.requestsSinceReset(cut.items().stream().map(SessionView::id).toList());
     List<SessionJson> items = cut.items().stream().map(s -> SessionJson.of(s, requests.getOrDefault(s.id(), 0L))).toList();
     return new PageJson<>(items, cut.nextCursor());
+  }
+
+  /**
+   * The sessions a page can come from: those in memory, and the ledger's after the cursor in the page's order, read in
+   * chunks until there are enough that match (sessions idle for a while are only in the ledger).
+   */
+  private List<SessionView> candidates(SessionQuery query) {
+    List<SessionView> all = new java.util.ArrayList<>(spend.sessions());
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    all.forEach(v -> ids.add(v.id()));
+    String key = query.ledgerKey();
+    String after = query.after() == null ? null : query.after().id();
+    int matched = 0;
+    while (true) {
+      List<SessionView> chunk = spend.sessionsInOrder(query.bySpend(), query.newestFirst(), query.closed(), key, after, LEDGER_CHUNK);
+      for (SessionView v : chunk) {
+        if (ids.add(v.id())) {
+          all.add(v);
+          if (query.matches(v)) {
+            matched++;
+          }
+        }
+      }
+      if (chunk.size() < LEDGER_CHUNK || matched > query.limit()) {
+        return all;
+      }
+      SessionView last = chunk.get(chunk.size() - 1);
+      key = query.bySpend() ? Long.toString(last.spentMicros()) : last.lastSeen().toString();
+      after = last.id();
+    }
   }
 
   SessionDetailJson detail(String id) {

@@ -10,8 +10,9 @@ import dev.abg.spend.SessionView;
 import dev.abg.spend.SessionState;
 
 /**
- * The filters, sort and page of {@code GET /abg/sessions}. Sessions live in memory, so a page is cut from the sorted,
- * filtered list; the cursor is the sort key and id of the last item, and the next page starts after it.
+ * The filters, sort and page of {@code GET /abg/sessions}. A page is cut from the sorted, filtered candidates — the
+ * sessions in memory and the ledger's after the cursor ({@code AdminSessions}); the cursor is the sort key and id of the
+ * last item, and the next page starts after it.
  *
  * @param state  only sessions in this state; null: all
  * @param closed only closed (true) or open (false) sessions; null: both
@@ -46,8 +47,7 @@ record SessionQuery(String state, Boolean closed, String sort, boolean newestFir
     Position start = after == null ? null : new Position(Long.parseLong(after.key()), after.id());
     List<SessionView> matching = new ArrayList<>();
     for (SessionView s : all) {
-      if ((state == null || state.equals(s.state().wireName())) && (closed == null || closed == s.closed())
-          && (start == null || order.compare(position(s), start) > 0)) {
+      if (matches(s) && (start == null || order.compare(position(s), start) > 0)) {
         matching.add(s);
       }
     }
@@ -62,6 +62,24 @@ record SessionQuery(String state, Boolean closed, String sort, boolean newestFir
   }
 
   record Cut(List<SessionView> items, String nextCursor) {
+  }
+
+  boolean bySpend() {
+    return sort.equals("spend");
+  }
+
+  /** Whether a session passes the filters (state, closed). */
+  boolean matches(SessionView s) {
+    return (state == null || state.equals(s.state().wireName())) && (closed == null || closed == s.closed());
+  }
+
+  /** The cursor's position as the ledger's sort column has it (spend in micros, or the last-seen time); null: none. */
+  String ledgerKey() {
+    if (after == null) {
+      return null;
+    }
+    long key = Long.parseLong(after.key());
+    return bySpend() ? Long.toString(key) : Instant.ofEpochSecond(Math.floorDiv(key, 1_000_000_000L), Math.floorMod(key, 1_000_000_000L)).toString();
   }
 
   private Position position(SessionView s) {

@@ -33,10 +33,21 @@ import dev.abg.spend.price.PriceTable;
 record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, LocalDate date, String timezone, BigDecimal dailyCapUsd,
                   BigDecimal todayRemainingUsd, BigDecimal todayInFlightUsd, String dailyState, BigDecimal sessionBudgetUsd, BigDecimal warnAt,
                   boolean blockOnLimit, String enforcement, String priceVersion, Map<String, SessionBudgetJson> sessionBudgets,
-                  List<WarningJson> warnings, List<PriceFallbackJson> priceFallbacks) {
+                  List<WarningJson> warnings, List<PriceFallbackJson> priceFallbacks, LedgerJson ledger) {
 
   /** {@code price_fallbacks}: one model priced by a fallback today, how often, and the prices used. */
   record PriceFallbackJson(String model, String pricedAs, long requests, BigDecimal inputUsdPerMtok, BigDecimal outputUsdPerMtok) {
+  }
+
+  /** {@code LedgerState}: whether the ledger takes writes now, and what waits in its journal. */
+  record LedgerJson(boolean writable, String problem, Instant since, long journalPending) {
+
+    static final LedgerJson WRITABLE = new LedgerJson(true, null, null, 0);
+
+    static LedgerJson of(dev.abg.spend.ledger.LedgerHealth health) {
+      String problem = health.problem().orElse(null);
+      return new LedgerJson(problem == null, problem, health.since(), health.pendingInJournal());
+    }
   }
 
   /** {@code SessionBudget}. */
@@ -54,6 +65,12 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
    */
   static StatusJson of(BudgetSettings budgets, EnforcementSettings.Mode enforcement, DayView day, ZoneId zone, List<SessionView> all, PriceTable prices,
                        List<LedgerQueries.ModelFallback> fallbacks) {
+    return of(budgets, enforcement, day, zone, all, prices, fallbacks, LedgerJson.WRITABLE);
+  }
+
+  /** @param ledger whether the ledger takes writes now (a {@code ledger_unwritable} warning when not) */
+  static StatusJson of(BudgetSettings budgets, EnforcementSettings.Mode enforcement, DayView day, ZoneId zone, List<SessionView> all, PriceTable prices,
+                       List<LedgerQueries.ModelFallback> fallbacks, LedgerJson ledger) {
     String priceVersion = prices.version();
     Map<String, BigDecimal> spent = new LinkedHashMap<>();
     Map<String, SessionBudgetJson> details = new LinkedHashMap<>();
@@ -81,6 +98,10 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
         warnings.add(new WarningJson("daily_warn", null, null, BlockMessages.dailyWarning(day.committedMicros(), cap)));
       }
     });
+    if (!ledger.writable()) {
+      warnings.add(new WarningJson("ledger_unwritable", null, null, "abg: the ledger cannot be written: " + ledger.problem()
+          + "; settled rows wait in the journal, new requests are refused until it can"));
+    }
     List<PriceFallbackJson> priceFallbacks = new ArrayList<>();
     for (LedgerQueries.ModelFallback f : fallbacks) {
       String used = f.pricedAs() == null ? null : f.pricedAs().replaceFirst("@.*$", "");
@@ -99,7 +120,7 @@ record StatusJson(Map<String, BigDecimal> sessions, BigDecimal todayTotalUsd, Lo
     return new StatusJson(spent, Money.usd(day.settledMicros()), day.day(), zone.getId(), day.capMicros().map(Money::usd).orElse(null),
         day.remainingMicros().map(Money::usd).orElse(null), Money.usd(day.committedMicros() - day.settledMicros()), dailyState.wireName(),
         BudgetsJson.plain(budgets.sessionBudgetUsd()), BudgetsJson.plain(budgets.warnAt()), budgets.blockOnLimit(), enforcement.name().toLowerCase(java.util.Locale.ROOT), priceVersion,
-        details, warnings, priceFallbacks);
+        details, warnings, priceFallbacks, ledger);
   }
 
   /** On the day that runs from {@code start} (inclusive) to {@code end} (exclusive), in the configured zone. */

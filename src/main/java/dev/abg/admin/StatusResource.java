@@ -28,6 +28,17 @@ class StatusResource {
   @GET
   public StatusJson status() {
     DayView today = spend.today();
-    return StatusJson.of(spend.budgets(), config.enforcement().mode(), today, config.timezone(), spend.sessions(), spend.prices(), ledger.fallbacksOn(today.day()));
+    java.time.Instant dayStart = today.day().atStartOfDay(config.timezone()).toInstant();
+    return StatusJson.of(spend.budgets(), config.enforcement().mode(), today, config.timezone(), spend.sessionsSeenSince(dayStart), spend.prices(),
+        fallbacks(today), StatusJson.LedgerJson.of(spend.ledgerHealth()));
+  }
+
+  /** Today's unknown models; none when the ledger cannot be read (the status must still say what is wrong with it). */
+  private java.util.List<LedgerQueries.ModelFallback> fallbacks(DayView today) {
+    try {
+      return ledger.fallbacksOn(today.day());
+    } catch (IllegalStateException e) {
+      return java.util.List.of();
+    }
   }
 }

@@ -52,8 +52,17 @@ public record AbgConfig(
    * @param maxBodyBytes   largest request body accepted on a billed route
    * @param connectTimeout time allowed to connect to an upstream
    * @param idleTimeout    longest silence allowed from an upstream while a response is awaited or streams
+   * @param maxBufferedBodyBytes {@code max_buffered_body_mb}: the request bodies held in memory at once, across requests
+   * @param maxEventBytes  {@code max_event_mb}: the largest single event of a streamed response
+   * @param shutdownDrain  {@code shutdown_drain_s}: how long streams in flight may go on after SIGTERM
    */
-  public record Limits(long maxBodyBytes, Duration connectTimeout, Duration idleTimeout) {
+  public record Limits(long maxBodyBytes, Duration connectTimeout, Duration idleTimeout, long maxBufferedBodyBytes, long maxEventBytes,
+                       Duration shutdownDrain) {
+
+    /** The limits with the defaults of the keys added later (tests that build them by hand). */
+    public Limits(long maxBodyBytes, Duration connectTimeout, Duration idleTimeout) {
+      this(maxBodyBytes, connectTimeout, idleTimeout, ConfigLoader.defaultBufferedBodyMb() * 1024L * 1024L, 16L * 1024 * 1024, Duration.ofSeconds(30));
+    }
   }
 
   /** The configuration as a log line, the admin token masked. */

@@ -58,7 +58,10 @@ public final class ConfigLoader {
         new AbgConfig.Limits(
             integer("max_body_mb", 32, 1, 1024) * 1024L * 1024L,
             Duration.ofMillis(integer("upstream_connect_timeout_ms", 10_000, 1, 600_000)),
-            Duration.ofSeconds(integer("upstream_idle_timeout_s", 600, 1, 86_400))),
+            Duration.ofSeconds(integer("upstream_idle_timeout_s", 600, 1, 86_400)),
+            integer("max_buffered_body_mb", (int) defaultBufferedBodyMb(), 1, 65_536) * 1024L * 1024L,
+            integer("max_event_mb", 16, 1, 1024) * 1024L * 1024L,
+            Duration.ofSeconds(integer("shutdown_drain_s", 30, 0, 3_600))),
         new TreeMap<>(pricing),
         pricingFile());
   }
@@ -80,6 +83,14 @@ public final class ConfigLoader {
       }
     });
     return value;
+  }
+
+  /**
+   * {@code max_buffered_body_mb}'s default: a quarter of the heap (32 MB with the default {@code -Xmx128m}), so that the
+   * bodies held at once, and the one copy a body may need, stay well inside it.
+   */
+  static long defaultBufferedBodyMb() {
+    return Math.max(1, Runtime.getRuntime().maxMemory() / 4 / (1024 * 1024));
   }
 
   /** The budget keys alone: also what a live reload of the file re-reads. */

@@ -32,7 +32,7 @@ import io.vertx.core.http.HttpServerResponse;
  * of the event loop that read it (events read together are written together, with one flush); for a plain JSON body the
  * last chunk waits for the commit.
  */
-final class BilledExchange {
+final class BilledExchange implements ProxyShutdown.Stoppable {
 
   private final ProxyCall call;
   private final HttpServerRequest in;
@@ -47,6 +47,8 @@ final class BilledExchange {
   private final Clock clock;
   private final ProxyMetrics metrics;
   private final Context context;
+  private final ProxyShutdown shutdown;
+  private volatile boolean answered;
   private long sentNanos;
 
   private HttpClientRequest upstreamRequest;
@@ -54,8 +56,16 @@ final class BilledExchange {
   private UsageTap tap;
   private boolean eventStream;
   private Usage metered = Usage.NONE;
-  /** What is not forwarded yet: the last chunk of a JSON body (until its row commits), or an unfinished SSE event. */
+  /** What is not forwarded yet of a JSON body: its last chunk, until its row commits. */
   private Buffer held;
+  /**
+   * The start of an SSE event the upstream has not finished sending, as the chunks arrived (kept, not copied), and its
+   * size: only the new bytes of each chunk are scanned for the event's end, so a large event costs linear time.
+   */
+  private final java.util.ArrayList<Buffer> partial = new java.util.ArrayList<>();
+  private long partialBytes;
+  /** When a cut-off came with a chunk that was not forwarded: the tap as it stood before that chunk (what really passed). */
+  private TapSnapshot passed;
   /**
    * Complete SSE events that arrived in the read the event loop is handling now, written to the agent together as soon
    * as that read is handled (see {@link #send}); null when there are none.
@@ -74,7 +84,8 @@ final class BilledExchange {
   private boolean paused;
 
   BilledExchange(ProxyCall call, long inputTokens, BudgetDecision.Granted granted, SpendService spend, UpstreamClient upstream, Clock clock,
-                 ProxyMetrics metrics) {
+                 ProxyMetrics metrics, ProxyShutdown shutdown) {
+    this.shutdown = shutdown;
     this.call = call;
     this.in = call.in();
     this.out = in.response();
@@ -90,6 +101,7 @@ final class BilledExchange {
   }
 
   void start() {
+    shutdown.started(this);
     out.closeHandler(v -> finish(new Ending.ClientGone()));
     if (out.closed()) {
       // the agent left while abg was counting tokens or waiting: buy nothing
@@ -188,10 +200,15 @@ final class BilledExchange {
       return;
     }
     lastUpstreamData = System.nanoTime();
+    TapSnapshot before = eventStream ? tap.snapshot() : null;
     tap.feed(chunk);
     meter();
     if (finishing) {
-      return; // this chunk reached the cap: it is billed, the stream ends with the block
+      // this chunk reached the cap and is not forwarded: billed is what the upstream reported, or else what passed before it
+      if (before != null && !tap.snapshot().usageReported()) {
+        passed = before;
+      }
+      return;
     }
     if (eventStream) {
       forwardWholeEvents(chunk);
@@ -205,15 +222,38 @@ final class BilledExchange {
 
   /**
    * Sends every complete event and holds back only the start of an event the upstream has not finished sending, so that
-   * a mid-stream block is never glued onto half an event.
+   * a mid-stream block is never glued onto half an event. An event larger than {@code max_event_mb} ends the stream with
+   * the provider's mid-stream error.
    */
   private void forwardWholeEvents(Buffer chunk) {
-    Buffer data = held == null ? chunk : held.appendBuffer(chunk);
-    int end = lastEventEnd(data);
-    if (end > 0) {
-      send(data, end);
+    int end = lastEventEnd(chunk, partial);
+    if (end < 0) {
+      partial.add(chunk);
+      partialBytes += chunk.length();
+      if (partialBytes > upstream.maxEventBytes()) {
+        eventTooLarge();
+      }
+      return;
     }
-    held = end == data.length() ? null : data.getBuffer(end, data.length());
+    for (Buffer part : partial) {
+      send(part, part.length());
+    }
+    partial.clear();
+    partialBytes = 0;
+    send(chunk, end);
+    if (end < chunk.length()) {
+      Buffer rest = chunk.getBuffer(end, chunk.length());
+      partial.add(rest);
+      partialBytes = rest.length();
+    }
+  }
+
+  private void eventTooLarge() {
+    partial.clear();
+    partialBytes = 0;
+    upstreamBroke(new IllegalStateException("an event of the response is larger than max_event_mb (" + upstream.maxEventBytes() / (1024 * 1024)
+        + " MB); raise max_event_mb in agentbillguard.yaml if needed"));
+    upstreamRequest.reset();                    // after: the reset's own exception finds the exchange finishing
   }
 
   /**
@@ -247,14 +287,40 @@ final class BilledExchange {
 
   /** The index just after the last blank line (an SSE event's end: LF LF, CR LF CR LF or CR CR), or 0. */
   static int lastEventEnd(Buffer data) {
-    for (int i = data.length() - 1; i >= 1; i--) {
-      byte b = data.getByte(i);
-      if (b == '\n' && (data.getByte(i - 1) == '\n' || (i >= 3 && data.getByte(i - 1) == '\r' && data.getByte(i - 2) == '\n'))) {
+    return Math.max(0, lastEventEnd(data, java.util.List.of()));
+  }
+
+  /**
+   * The index in {@code chunk} just after its last event end, or -1: scans the chunk only, looking back into the last
+   * bytes of the unfinished event before it ({@code before}) for an end that straddles them.
+   */
+  static int lastEventEnd(Buffer chunk, java.util.List<Buffer> before) {
+    for (int i = chunk.length() - 1; i >= 0; i--) {
+      byte b = chunk.getByte(i);
+      if (b == '\n') {
+        byte p = at(chunk, i - 1, before);
+        if (p == '\n' || (p == '\r' && at(chunk, i - 2, before) == '\n')) {
+          return i + 1;
+        }
+      } else if (b == '\r' && at(chunk, i - 1, before) == '\r') {
         return i + 1;
       }
-      if (b == '\r' && data.getByte(i - 1) == '\r') {
-        return i + 1;
+    }
+    return -1;
+  }
+
+  /** The byte at {@code i} of the chunk, or for a negative {@code i} the |i|th byte from the end of {@code before}. */
+  private static byte at(Buffer chunk, int i, java.util.List<Buffer> before) {
+    if (i >= 0) {
+      return chunk.getByte(i);
+    }
+    int back = -i;
+    for (int k = before.size() - 1; k >= 0; k--) {
+      Buffer part = before.get(k);
+      if (back <= part.length()) {
+        return part.getByte(part.length() - back);
       }
+      back -= part.length();
     }
     return 0;
   }
@@ -304,9 +370,23 @@ final class BilledExchange {
     }
     Log.debugf("request of session %s ends: %s", standing.sessionId(), ending);
     java.util.concurrent.CompletionStage<?> settled = settle(ending instanceof Ending.CutOff);
-    if (!(ending instanceof Ending.ClientGone)) {
-      settled.whenComplete((row, err) -> context.runOnContext(v -> answer(ending)));
-    }
+    settled.whenComplete((row, err) -> context.runOnContext(v -> {
+      if (!(ending instanceof Ending.ClientGone)) {
+        answer(ending);
+      }
+      answered = true;
+      shutdown.ended(this);
+    }));
+  }
+
+  @Override
+  public void stopForShutdown(String message) {
+    context.runOnContext(v -> finish(new Ending.Shutdown(message)));
+  }
+
+  @Override
+  public boolean done() {
+    return answered;
   }
 
   /** Tells the agent how its request ended, once its row has committed. */
@@ -323,6 +403,10 @@ final class BilledExchange {
       // the held chunk goes out with the end, in one write: for a JSON body head, body and end are often one packet
       Buffer rest = held;
       held = null;
+      for (Buffer part : partial) {
+        out.write(part);                       // an event the upstream ended without its blank line goes out as sent
+      }
+      partial.clear();
       if (rest != null) {
         out.end(rest);
       } else {
@@ -336,6 +420,18 @@ final class BilledExchange {
         ErrorResponses.send(in, endpoint.provider, ProxyFailure.budget(cut.message()));
       } else if (eventStream) {
         out.write(midStreamEvent("billing_error", cut.message()));
+        out.end();
+      } else {
+        out.reset();
+      }
+    } else if (ending instanceof Ending.Shutdown stop) {
+      if (!out.headWritten()) {
+        held = null;
+        out.headers().clear();
+        out.putHeader("connection", "close");
+        ErrorResponses.send(in, endpoint.provider, new ProxyFailure(ProxyFailure.Kind.SHUTTING_DOWN, "abg: " + stop.message()));
+      } else if (eventStream) {
+        out.write(midStreamEvent("overloaded_error", "abg: " + stop.message()));
         out.end();
       } else {
         out.reset();
@@ -376,7 +472,7 @@ final class BilledExchange {
 
   private java.util.concurrent.CompletionStage<?> settle(boolean cutOff) {
     cancelIdleTimer();
-    TapSnapshot s = tap == null ? null : tap.snapshot();
+    TapSnapshot s = passed != null ? passed : tap == null ? null : tap.snapshot();
     BilledUsage.Billed billed = BilledUsage.settled(s, upstreamStatus, upstreamRequest != null && timedOut, inputTokens);
     Outcome outcome = new Outcome(s == null ? null : modelOf(s), billed.usage(), billed.source(), upstreamStatus, requestId, cutOff, clock.instant());
     return spend.settle(reservation, outcome).whenComplete((row, err) -> {

@@ -29,8 +29,15 @@ sealed interface Ending {
   record ClientGone() implements Ending {
   }
 
+  /**
+   * The proxy is stopping and {@code shutdown_drain_s} has passed: the upstream is stopped, and the agent gets the
+   * provider's mid-stream error (or a 503 when nothing was sent yet).
+   */
+  record Shutdown(String message) implements Ending {
+  }
+
   /** Whether this ending stops a request still running upstream. */
   default boolean stopsUpstream() {
-    return this instanceof CutOff || this instanceof ClientGone;
+    return this instanceof CutOff || this instanceof ClientGone || this instanceof Shutdown;
   }
 }

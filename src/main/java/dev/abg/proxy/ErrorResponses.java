@@ -54,6 +54,9 @@ final class ErrorResponses {
     if (failure.kind == ProxyFailure.Kind.BUDGET) {
       response.putHeader("x-should-retry", "false");
     }
+    if (failure.retryable()) {
+      response.putHeader("retry-after", failure.kind == ProxyFailure.Kind.BUSY ? "2" : "10");
+    }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     response.setStatusCode(status).setStatusMessage(io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase())
         .putHeader("content-type", type).putHeader("content-length", Integer.toString(bytes.length))

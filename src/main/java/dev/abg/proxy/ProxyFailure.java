@@ -17,6 +17,12 @@ final class ProxyFailure extends RuntimeException {
     UPSTREAM_TIMEOUT(504, "timeout_error"),
     /** Team mode: the shared ledger (PostgreSQL) did not answer, so no budget decision could be made. */
     LEDGER_UNAVAILABLE(503, "api_error"),
+    /** The ledger cannot take writes (a full disk, a lock, the store away): no new request is taken until it can. */
+    LEDGER_UNWRITABLE(503, "api_error"),
+    /** The bodies held in memory are at {@code max_buffered_body_mb}: the request may be tried again shortly. */
+    BUSY(503, "overloaded_error"),
+    /** The proxy is stopping (SIGTERM): it takes no new request. */
+    SHUTTING_DOWN(503, "overloaded_error"),
     INTERNAL(500, "api_error");
 
     final int status;
@@ -54,6 +60,15 @@ final class ProxyFailure extends RuntimeException {
   }
 
   /** Maps an exception from the upstream connection to a failure with a message the agent can show. */
+  static ProxyFailure ledgerUnwritable(String problem) {
+    return new ProxyFailure(Kind.LEDGER_UNWRITABLE, "abg: the ledger cannot be written: " + problem + "; requests are refused until it can");
+  }
+
+  /** Whether the agent may try again shortly: the answer carries {@code retry-after}. */
+  boolean retryable() {
+    return kind == Kind.LEDGER_UNWRITABLE || kind == Kind.BUSY || kind == Kind.SHUTTING_DOWN || kind == Kind.LEDGER_UNAVAILABLE;
+  }
+
   static ProxyFailure upstream(Throwable cause, String upstream) {
     if (cause instanceof ProxyFailure failure) {
       return failure;

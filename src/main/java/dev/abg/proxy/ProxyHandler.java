@@ -37,18 +37,32 @@ class ProxyHandler {
   private final ProxyMetrics metrics;
   private final Clock clock;
   private final long maxBodyBytes;
+  private final BodyBudget budget;
+  /** How long a request waits for room in the body budget before it is refused. */
+  static final long BUDGET_WAIT_MS = 2_000;
 
-  ProxyHandler(SpendService spend, UpstreamClient upstream, Attribution attribution, ProxyMetrics metrics, Clock clock, AbgConfig config) {
+  private final ProxyShutdown shutdown;
+
+  ProxyHandler(SpendService spend, UpstreamClient upstream, Attribution attribution, ProxyMetrics metrics, Clock clock, AbgConfig config,
+               ProxyShutdown shutdown) {
+    this.shutdown = shutdown;
     this.metrics = metrics;
     this.spend = spend;
     this.upstream = upstream;
     this.attribution = attribution;
     this.clock = clock;
     this.maxBodyBytes = config.limits().maxBodyBytes();
+    this.budget = new BodyBudget(config.limits().maxBufferedBodyBytes());
+    metrics.bodyBudget(budget::held);
   }
 
   void handle(HttpServerRequest in) {
     Provider provider = in.headers().contains("anthropic-version") || in.headers().contains("x-api-key") ? Provider.ANTHROPIC : Provider.OPENAI;
+    if (shutdown.stopping()) {
+      in.response().putHeader("connection", "close");
+      refuse(in, provider, new ProxyFailure(ProxyFailure.Kind.SHUTTING_DOWN, "abg is shutting down (restart or stop of the proxy); retry the request"));
+      return;
+    }
     try {
       ProxyPath path = ProxyPath.parse(in.uri());
       if (path.session() != null) {
@@ -69,7 +83,7 @@ class ProxyHandler {
       readBody(in).onComplete(read -> {
         if (read.failed()) {
           ProxyFailure failure = read.cause() instanceof ProxyFailure f ? f : ProxyFailure.badRequest("abg: the request body could not be read");
-          if (failure.kind == ProxyFailure.Kind.TOO_LARGE) {
+          if (failure.kind == ProxyFailure.Kind.TOO_LARGE || failure.kind == ProxyFailure.Kind.BUSY) {
             // the rest of the upload is not read: say so, and end the connection once the answer is out
             in.response().putHeader("connection", "close");
           }
@@ -84,6 +98,9 @@ class ProxyHandler {
   }
 
   private void attribute(HttpServerRequest in, Endpoint endpoint, ProxyPath path, Buffer body) {
+    spend.ledgerProblem().ifPresent(problem -> {
+      throw ProxyFailure.ledgerUnwritable(problem);
+    });
     RequestFacts facts = RequestFacts.parse(body);
     attribution.billed(path, in.headers(), facts)
         .onSuccess(who -> guarded(in, endpoint.provider, () -> count(ProxyCall.of(in, endpoint, path, body, facts, who))));
@@ -141,7 +158,7 @@ class ProxyHandler {
     }
     BudgetDecision.Granted granted = (BudgetDecision.Granted) decision;
     try {
-      new BilledExchange(call, input.tokens(), granted, spend, upstream, clock, metrics).start();
+      new BilledExchange(call, input.tokens(), granted, spend, upstream, clock, metrics, shutdown).start();
     } catch (RuntimeException e) {
       // nothing was sent: release the reservation so that it cannot block the session
       spend.settle(granted.reservation(), new Outcome(call.facts().model(), Usage.NONE, UsageSource.REPORTED, null, null, false, clock.instant()));
@@ -163,7 +180,11 @@ class ProxyHandler {
     ErrorResponses.send(in, provider, failure);
   }
 
-  /** Reads a billed request's body, refusing more than {@code max_body_mb} with 413 before buffering it. */
+  /**
+   * Reads a billed request's body, refusing more than {@code max_body_mb} with 413 before buffering it, within the body
+   * budget ({@code max_buffered_body_mb}, across requests): past it, the reading waits up to {@value #BUDGET_WAIT_MS} ms
+   * for room, then the request gets a 503 with {@code retry-after}. The body counts until its response has ended.
+   */
   private Future<Buffer> readBody(HttpServerRequest in) {
     Promise<Buffer> promise = Promise.promise();
     String declared = in.getHeader("content-length");
@@ -172,6 +193,11 @@ class ProxyHandler {
       promise.fail(tooLarge());
       return promise.future();
     }
+    in.pause();      // nothing is read before the budget has room for it
+    BodyBudget.Share share = budget.share();
+    in.response().endHandler(v -> share.release());
+    in.connection().closeHandler(v -> share.release());
+    promise.future().onFailure(e -> share.release());
     // the chunks as Vert.x hands them over (its own copies, ours to keep), joined without copying them again: a copy of
     // each body into one buffer was a fifth of the proxy's allocation (docs/benchmarks/profiles.md item 11)
     io.netty.buffer.CompositeByteBuf chunks = io.netty.buffer.Unpooled.compositeBuffer(MAX_CHUNKS);
@@ -184,11 +210,37 @@ class ProxyHandler {
         return;
       }
       chunks.addComponent(true, NettyBytes.of(chunk));
+      if (length < 0 && !share.grow(chunk.length())) {
+        // a chunked body of unknown size: this chunk is read already; the rest waits for room
+        in.pause();
+        awaitRoom(share, chunk.length(), System.nanoTime(), promise, in::resume);
+      }
     });
     in.exceptionHandler(promise::tryFail);
     in.endHandler(v -> promise.tryComplete(NettyBytes.wrap(chunks)));
-    in.resume();
+    if (length > 0 && !share.grow(length)) {
+      awaitRoom(share, length, System.nanoTime(), promise, in::resume);
+    } else {
+      in.resume();
+    }
     return promise.future();
+  }
+
+  /** Retries taking {@code bytes} of the budget every 20 ms; after {@value #BUDGET_WAIT_MS} ms, refuses the request. */
+  private void awaitRoom(BodyBudget.Share share, long bytes, long since, Promise<Buffer> promise, Runnable then) {
+    Vertx.currentContext().owner().setTimer(20, id -> {
+      if (promise.future().isComplete()) {
+        return;
+      }
+      if (share.grow(bytes)) {
+        then.run();
+      } else if (System.nanoTime() - since > BUDGET_WAIT_MS * 1_000_000) {
+        promise.tryFail(new ProxyFailure(ProxyFailure.Kind.BUSY, "abg: the request bodies held in memory are at max_buffered_body_mb ("
+            + budget.maxBytes() / (1024 * 1024) + " MB); try again shortly, or raise max_buffered_body_mb (and the heap) in agentbillguard.yaml"));
+      } else {
+        awaitRoom(share, bytes, since, promise, then);
+      }
+    });
   }
 
   /** Past this many chunks Netty joins them into one (a copy); a 32 MB body arrives in about 500. */

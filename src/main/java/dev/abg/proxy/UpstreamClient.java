@@ -45,6 +45,11 @@ class UpstreamClient {
   }
 
   /** {@code upstream_idle_timeout_s}: the longest silence of an upstream, also while its response streams. */
+  /** {@code max_event_mb}: the largest single event a streamed response may send. */
+  long maxEventBytes() {
+    return config.limits().maxEventBytes();
+  }
+
   java.time.Duration idleTimeout() {
     return config.limits().idleTimeout();
   }

@@ -22,8 +22,12 @@ final class Books {
   private final Set<Reservation> live = ConcurrentHashMap.newKeySet();
   private final DailyTotal daily;
   private final Budgets budgets;
-  /** Called once for each session these books see for the first time. */
+  /** Called once for each session these books see for the first time (or load again after it was evicted). */
   private final Consumer<String> newSession;
+  /** Called for each session evicted from memory. */
+  private final Consumer<String> evicted;
+  /** A session as the ledger has it: one evicted from memory (or never loaded) is read from there when it is asked for. */
+  private final java.util.function.Function<String, Optional<StoredSession>> loader;
   /**
    * Team mode: orders this instance's admin changes against its reads of the database, so that a read that began before a
    * change committed does not put the old cap, label or state back (see {@link SessionAccount#changedSince}).
@@ -31,13 +35,60 @@ final class Books {
   private final AtomicLong changeClock = new AtomicLong();
 
   Books(Budgets budgets, DailyTotal daily, Consumer<String> newSession) {
+    this(budgets, daily, newSession, id -> { }, id -> Optional.empty());
+  }
+
+  Books(Budgets budgets, DailyTotal daily, Consumer<String> newSession, Consumer<String> evicted,
+        java.util.function.Function<String, Optional<StoredSession>> loader) {
     this.budgets = budgets;
     this.daily = daily;
     this.newSession = newSession;
+    this.evicted = evicted;
+    this.loader = loader;
   }
 
+  /** The account of a session, loaded from the ledger when it is not in memory; null when the ledger has none either. */
   SessionAccount get(String id) {
+    SessionAccount a = accounts.get(id);
+    if (a != null) {
+      return a;
+    }
+    Optional<StoredSession> stored = loader.apply(id);
+    if (stored.isEmpty()) {
+      return null;
+    }
+    applyStored(stored.get(), 0);
     return accounts.get(id);
+  }
+
+  /** Whether the session is in memory now (metrics: a scrape never reads the ledger). */
+  boolean loaded(String id) {
+    return accounts.containsKey(id);
+  }
+
+  /**
+   * Evicts the sessions idle since before {@code idleSince}: nothing in flight, no lease, no admin change under way, and
+   * their last write in the store (not only in the journal), so that loading one again reads what it had.
+   *
+   * @return how many left memory
+   */
+  int evictIdle(Instant idleSince, java.util.function.LongPredicate inStore) {
+    int n = 0;
+    for (SessionAccount a : accounts.values()) {
+      boolean idle;
+      synchronized (a) {
+        idle = a.live.isEmpty() && a.leaseMicros() == 0 && (a.lease == null || a.lease.admitting == 0 && !a.lease.growing) && a.pendingChanges == 0
+            && a.lastSeen.isBefore(idleSince) && inStore.test(a.lastWriteSeq);
+        if (idle) {
+          accounts.remove(a.id, a);
+        }
+      }
+      if (idle) {
+        evicted.accept(a.id);
+        n++;
+      }
+    }
+    return n;
   }
 
   Collection<SessionAccount> all() {
@@ -58,7 +109,7 @@ final class Books {
 
   /** The account of a session, made on first sight; {@code created} runs once, for the account just made. */
   SessionAccount account(String id, Instant seen, Consumer<SessionAccount> created) {
-    SessionAccount existing = accounts.get(id);
+    SessionAccount existing = get(id);
     if (existing != null) {
       return existing;
     }
@@ -127,6 +178,22 @@ final class Books {
     }
   }
 
+  /**
+   * At start: the request rows still in the writer's journal (the store did not take them before the last exit), which
+   * the store's totals lack: counted here, so that a restart never gives spend back.
+   */
+  void applyJournaled(java.util.List<dev.abg.spend.ledger.LedgerRow> rows) {
+    for (dev.abg.spend.ledger.LedgerRow row : rows) {
+      SessionAccount a = account(row.sessionId(), row.startedAt(), created -> { });
+      synchronized (a) {
+        a.settledMicros += row.costMicros();
+        a.requests++;
+        a.lastSeen = row.endedAt().isAfter(a.lastSeen) ? row.endedAt() : a.lastSeen;
+      }
+      daily.settle(row.day(), 0, row.costMicros());
+    }
+  }
+
   /** A snapshot of one session. */
   SessionView view(SessionAccount a) {
     synchronized (a) {
@@ -137,15 +204,23 @@ final class Books {
     }
   }
 
+  /** A snapshot of a session that is not in memory, as the ledger has it (nothing of it in flight here). */
+  SessionView storedView(StoredSession s) {
+    long cap = s.capMicros() != null ? s.capMicros() : budgets.defaultCapMicros();
+    SessionState state = budgets.state(s.spentMicros() + s.leasedMicros(), cap, s.closed());
+    return new SessionView(s.id(), s.label(), cap, s.capMicros() == null, s.spentMicros(), s.leasedMicros(), 0, state, s.requests(), s.closed(),
+        s.firstSeen(), s.lastSeen());
+  }
+
   /** The in-memory snapshot of one session (metrics: never waits for the database). */
   Optional<SessionView> cached(String id) {
     SessionAccount a = accounts.get(id);
     return a == null ? Optional.empty() : Optional.of(view(a));
   }
 
-  /** Where a session stands now (an unseen session: nothing spent, the default cap); does not create it. */
+  /** Where a session stands now (an unseen session: nothing spent, the default cap); loads an evicted one, creates none. */
   Standing standing(String sessionId) {
-    SessionAccount account = accounts.get(sessionId);
+    SessionAccount account = get(sessionId);
     long dailySpent = daily.committed(budgets.today());
     long defaultCap = budgets.defaultCapMicros();
     if (account == null) {

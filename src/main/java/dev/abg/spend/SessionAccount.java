@@ -31,6 +31,8 @@ final class SessionAccount {
   /** Team mode: admin changes of this session made here and not yet committed, and when the last one began or ended. */
   int pendingChanges;
   long changedAt;
+  /** The writer's sequence number of this session's last write: it may leave memory once that write is in the store. */
+  long lastWriteSeq;
 
   SessionAccount(String id, Instant firstSeen) {
     this.id = id;

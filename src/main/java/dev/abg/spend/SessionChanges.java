@@ -47,10 +47,11 @@ public final class SessionChanges {
     CompletableFuture<Long> done = new CompletableFuture<>();
     sharing.refresh(id);
     synchronized (created) {
-      if (!books.add(created)) {
+      // an evicted session is in the ledger only: books.get loads it
+      if (books.get(id) != null || !books.add(created)) {
         throw exists(id);
       }
-      writer.submit(new LedgerOp.CreateSession(id, label, capMicros, now, LedgerOp.SOURCE_API, done));
+      created.lastWriteSeq = writer.submit(new LedgerOp.CreateSession(id, label, capMicros, now, LedgerOp.SOURCE_API, done));
     }
     if (await(done) == 0) {
       // team mode: another instance created it meanwhile
@@ -168,7 +169,7 @@ public final class SessionChanges {
       }
       Change c = mutation.apply(a);
       books.changing(a, 1);
-      writer.submit(new LedgerOp.ChangeSession(id, c.change(), c.kind(), c.detail(), clock.instant(), done));
+      a.lastWriteSeq = writer.submit(new LedgerOp.ChangeSession(id, c.change(), c.kind(), c.detail(), clock.instant(), done));
     }
     try {
       await(done);

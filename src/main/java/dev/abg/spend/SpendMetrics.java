@@ -28,12 +28,29 @@ final class SpendMetrics {
         .description("What is left of the daily budget (NaN: no daily budget)").register(registry);
   }
 
+  /** {@code abg_ledger_writable} (1: the ledger takes writes, 0: it does not) and what waits in its journal. */
+  void ledger(dev.abg.spend.ledger.LedgerHealth health) {
+    Gauge.builder("abg_ledger_writable", () -> health.problem().isEmpty() ? 1 : 0)
+        .description("1 while the ledger takes writes; 0 while it does not and new requests are refused (see /abg/status)").register(registry);
+    Gauge.builder("abg_ledger_journal_pending", health::pendingInJournal)
+        .description("Settled rows and changes in the journal beside the ledger, not yet in it").register(registry);
+  }
+
   /** Registers the gauges of a session the first time it is seen. */
   void session(String id) {
     gauge("abg_session_spent_usd", "Settled spend of a session since its last reset", id, v -> usd(v.spentMicros()));
     gauge("abg_session_cap_usd", "Cap of a session", id, v -> usd(v.capMicros()));
     gauge("abg_session_remaining_usd", "What is left of a session's cap", id, v -> usd(v.remainingMicros()));
     gauge("abg_session_in_flight_usd", "What the requests in flight of a session have consumed so far", id, v -> usd(v.inFlightMicros()));
+  }
+
+  /** A session left memory: its gauges go (they come back when it is loaded again). */
+  void forget(String id) {
+    for (String name : new String[] {"abg_session_spent_usd", "abg_session_cap_usd", "abg_session_remaining_usd", "abg_session_in_flight_usd"}) {
+      for (io.micrometer.core.instrument.Meter m : registry.find(name).tag("session", id).meters()) {
+        registry.remove(m);
+      }
+    }
   }
 
   private void gauge(String name, String description, String id, ToDoubleFunction<SessionView> value) {

@@ -22,6 +22,7 @@ import dev.abg.config.AbgConfig;
 import dev.abg.config.BudgetSettings;
 import dev.abg.config.BudgetsReloaded;
 import dev.abg.spend.ledger.JsonlLedger;
+import dev.abg.spend.ledger.LedgerHealth;
 import dev.abg.spend.ledger.LedgerOp;
 import dev.abg.spend.ledger.LedgerRow;
 import dev.abg.spend.ledger.LedgerStore;
@@ -47,6 +48,7 @@ public class SpendService {
   static final Logger DECISIONS = Logger.getLogger("abg");
 
   private final Prices prices;
+  private final InputCosts inputCosts;
   private final Budgets budgets;
   private final Books books;
   private final Sharing sharing;
@@ -55,23 +57,77 @@ public class SpendService {
   private final SpendMetrics metrics;
   private final SessionChanges changes;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final LedgerHealth health = new LedgerHealth();
+  private final LedgerStore store;
+  private final Clock clock;
+
+  /** A session idle for this long leaves memory (it is read from the ledger again when it comes back). */
+  static final java.time.Duration IDLE_EVICTION = java.time.Duration.ofMinutes(15);
+  /** At most this many sessions are loaded at start: today's and the recently active ones, most recent first. */
+  static final int START_LOAD_LIMIT = 5_000;
+  private final java.util.concurrent.ScheduledExecutorService evictor = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "abg-session-evictor");
+    t.setDaemon(true);
+    return t;
+  });
 
   SpendService(AbgConfig config, LedgerStore store, Prices prices, Clock clock, MeterRegistry registry) {
     this.prices = prices;
+    this.inputCosts = new InputCosts(prices);
     this.budgets = new Budgets(config.budgets(), store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, config.budgets())),
         config.enforcement(), config.timezone(), clock);
     this.metrics = new SpendMetrics(registry, this::cachedSession, this::today);
-    LocalDate today = budgets.today();
-    this.books = new Books(budgets, new DailyTotal(today, store.dayTotal(today)), metrics::session);
-    store.sessions().forEach(s -> books.applyStored(s, 0));
+    metrics.ledger(health);
     this.jsonl = config.ledgerFile().map(SpendService::openJsonl);
     TeamLeases leases = store.team() ? new TeamLeases(store.dataSource()) : null;
-    this.writer = new LedgerWriter(store.dataSource(), leases == null ? null : leases.instanceId(), rows -> jsonl.ifPresent(j -> j.append(rows)));
+    // before the journal's replay appends to it: does the JSONL ledger have rows the database lacks?
+    jsonl.ifPresent(store::checkAgainst);
+    // the writer first: it replays what its journal holds from before, so that the books read it from the store
+    this.writer = new LedgerWriter(store.dataSource(), leases == null ? null : leases.instanceId(), rows -> jsonl.ifPresent(j -> j.append(rows)),
+        new LedgerWriter.Options(store.journalPath(), health, store.where(), store.team(), store::identityProblem));
+    LocalDate today = budgets.today();
+    this.store = store;
+    this.clock = clock;
+    this.books = new Books(budgets, new DailyTotal(today, store.dayTotal(today)), metrics::session, metrics::forget,
+        // team mode: every admission asks the database anyway (its lease brings the session's state), so nothing is read here,
+        // on an event loop
+        store.team() ? id -> Optional.empty() : store::session);
+    // today's sessions and the recently active ones; the others are read from the ledger when asked for
+    store.recentSessions(startWindow(budgets, clock), START_LOAD_LIMIT).forEach(s -> books.applyStored(s, 0));
+    books.applyJournaled(writer.journaledRows());
     this.sharing = leases == null ? new LocalSharing(books, budgets) : new TeamSharing(leases, store, books, budgets, writer, clock);
     this.changes = new SessionChanges(books, budgets, sharing, writer, clock);
     sharing.start();
+    evictor.scheduleWithFixedDelay(this::evictIdle, 60, 60, java.util.concurrent.TimeUnit.SECONDS);
     DECISIONS.infof("session budget: %s daily budget: %s (%d sessions in the ledger, %s spent today)", Money.format(budgets.defaultCapMicros(), 2),
         budgets.dailyCapMicros().map(d -> Money.format(d, 2)).orElse("none"), books.size(), Money.format(books.daily().settled(today), 2));
+  }
+
+  /** The start of today, or the idle window if it reaches further back: what start-up loads. */
+  private static Instant startWindow(Budgets budgets, Clock clock) {
+    Instant dayStart = budgets.today().atStartOfDay(budgets.zone()).toInstant();
+    Instant recent = clock.instant().minus(IDLE_EVICTION);
+    return dayStart.isBefore(recent) ? dayStart : recent;
+  }
+
+  /** Sessions idle past {@link #IDLE_EVICTION} leave memory, so that it is bounded by activity, not by history. */
+  int evictIdle() {
+    try {
+      return books.evictIdle(clock.instant().minus(IDLE_EVICTION), writer::inStore);
+    } catch (RuntimeException e) {
+      DECISIONS.warnf("cannot evict idle sessions: %s", e.getMessage());
+      return 0;
+    }
+  }
+
+  /** Whether the ledger can take writes now; when not, why (new requests are refused meanwhile). */
+  public Optional<String> ledgerProblem() {
+    return health.problem();
+  }
+
+  /** The ledger's state: writable or not, and what waits in its journal ({@code /abg/status}, {@code /q/health}). */
+  public LedgerHealth ledgerHealth() {
+    return health;
   }
 
   private static JsonlLedger openJsonl(java.nio.file.Path path) {
@@ -104,10 +160,10 @@ public class SpendService {
    */
   public CompletionStage<BudgetDecision> admit(Admission request) {
     SessionAccount account = account(request.sessionId(), request.startedAt());
-    long minimum = hardCaps() ? minimumInputMicros(request.provider(), request.model(), request.inputTokens()) : 0;
+    long minimum = hardCaps() ? inputCosts.least(request.provider(), request.model(), request.inputTokens()) : 0;
     // what the request counts for while in flight: when its input was counted exactly (near the cap), the input at its base
     // price, so that parallel requests cannot all pass on cache reads they may not get; else its least
-    long reserve = minimum > 0 && request.inputCounted() ? Math.max(minimum, baseInputMicros(request.provider(), request.model(), request.inputTokens()))
+    long reserve = minimum > 0 && request.inputCounted() ? Math.max(minimum, inputCosts.base(request.provider(), request.model(), request.inputTokens()))
         : minimum;
     CompletionStage<TeamLeases.Grant> shared = sharing.beforeDecision(account, request, minimum, reserve);
     CompletableFuture<TeamLeases.Grant> now = shared.toCompletableFuture();
@@ -164,24 +220,6 @@ public class SpendService {
     return null;
   }
 
-  /** The least a request's input can cost: every input token at the model's cheapest input price (a cache read). */
-  public long minimumInputMicros(Provider provider, String model, long inputTokens) {
-    Usage cheapest = provider == Provider.ANTHROPIC ? Usage.anthropic(0, 0, 0, inputTokens, 0) : Usage.openAi(inputTokens, inputTokens, 0, 0, 0);
-    return prices.table().price(provider, model, cheapest).costMicros();
-  }
-
-  /** A request's input at the model's base input price (no cache). */
-  private long baseInputMicros(Provider provider, String model, long inputTokens) {
-    Usage base = provider == Provider.ANTHROPIC ? Usage.anthropic(inputTokens, 0, 0, 0, 0) : Usage.openAi(inputTokens, 0, 0, 0, 0);
-    return prices.table().price(provider, model, base).costMicros();
-  }
-
-  /** The most a request's input can cost: every input token at the model's dearest input price (a long cache write). */
-  public long maximumInputMicros(Provider provider, String model, long inputTokens) {
-    Usage dearest = provider == Provider.ANTHROPIC ? Usage.anthropic(0, 0, inputTokens, 0, 0) : Usage.openAi(inputTokens, 0, inputTokens, 0, 0);
-    return prices.table().price(provider, model, dearest).costMicros();
-  }
-
   /** Whether hard enforcement applies now (hard mode, and not warn-only). */
   public boolean hardCaps() {
     return budgets.hardCaps();
@@ -197,7 +235,7 @@ public class SpendService {
       return false;
     }
     long remaining = remainingMicros(sessionId);
-    return (remaining > 0 || sharing.booksMayLag()) && remaining < maximumInputMicros(provider, model, inputTokensAtMost);
+    return (remaining > 0 || sharing.booksMayLag()) && remaining < inputCosts.most(provider, model, inputTokensAtMost);
   }
 
   /** What is left of a session's cap and of the day's, whichever is smaller (an unseen session has its whole cap). */
@@ -229,7 +267,7 @@ public class SpendService {
       row = new LedgerRow(0, request.startedAt(), request.startedAt(), budgets.day(request.startedAt()), account.id, request.agentId(),
           request.client(), request.provider(), request.endpoint(), request.model(), null, false, Usage.NONE, 0, account.settledMicros,
           LedgerRow.Action.BLOCK, UsageSource.REPORTED, prices.table().version(), null, null);
-      writer.submit(new LedgerOp.InsertRequest(row, done));
+      account.lastWriteSeq = writer.submit(new LedgerOp.InsertRequest(row, done));
     }
     metrics.recorded(row);
     metrics.blocked(denied.reason());
@@ -305,7 +343,7 @@ public class SpendService {
       row = new LedgerRow(0, a.startedAt(), outcome.endedAt(), day, account.id, a.agentId(), a.client(), a.provider(), a.endpoint(), model,
           priced.pricedAs(), priced.fallback(), outcome.usage(), priced.costMicros(), account.settledMicros, action, outcome.usageSource(),
           priced.priceVersion(), outcome.upstreamStatus(), outcome.requestId());
-      writer.submit(new LedgerOp.InsertRequest(row, sharing.settled(account, priced.costMicros()), done));
+      account.lastWriteSeq = writer.submit(new LedgerOp.InsertRequest(row, sharing.settled(account, priced.costMicros()), done));
     }
     metrics.recorded(row);
     logSettled(row, warning);
@@ -333,15 +371,66 @@ public class SpendService {
     return a == null ? Optional.empty() : Optional.of(books.view(a));
   }
 
-  /** Snapshots of every session, most recently seen first (in team mode, as the shared database has them now). */
+  /** Snapshots of the sessions in memory, most recently seen first (in team mode, as the shared database has them now). */
   public List<SessionView> sessions() {
-    sharing.refreshAll();
+    try {
+      sharing.refreshAll();
+    } catch (IllegalStateException e) {
+      // team mode, the database away: what this instance's books have (the status must still say what is wrong)
+    }
     List<SessionView> out = new ArrayList<>(books.size());
     for (SessionAccount a : books.all()) {
       out.add(books.view(a));
     }
     out.sort(Comparator.comparing(SessionView::lastSeen).reversed());
     return out;
+  }
+
+  /**
+   * Snapshots of every session seen since {@code since}: those in memory, and those the ledger has that are not (evicted,
+   * or not loaded at start), most recently seen first.
+   */
+  public List<SessionView> sessionsSeenSince(Instant since) {
+    List<SessionView> out = new ArrayList<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    for (SessionView v : sessions()) {
+      if (!v.lastSeen().isBefore(since)) {
+        out.add(v);
+        seen.add(v.id());
+      }
+    }
+    List<dev.abg.spend.ledger.StoredSession> stored;
+    try {
+      stored = store.recentSessions(since, Integer.MAX_VALUE);
+    } catch (IllegalStateException e) {
+      stored = List.of();      // the ledger cannot be read (its file deleted, say): what memory has
+    }
+    for (dev.abg.spend.ledger.StoredSession s : stored) {
+      if (!seen.contains(s.id()) && !s.lastSeen().isBefore(since)) {
+        out.add(books.storedView(s));
+      }
+    }
+    out.sort(Comparator.comparing(SessionView::lastSeen).reversed());
+    return out;
+  }
+
+  /**
+   * Sessions in a list's order after a position, from the ledger, with what the books have for those in memory (their
+   * requests in flight); {@code limit} at most.
+   *
+   * @param afterKey the position's spend in micros, or its last-seen time; null: from the start
+   */
+  public List<SessionView> sessionsInOrder(boolean bySpend, boolean descending, Boolean closed, String afterKey, String afterId, int limit) {
+    List<SessionView> out = new ArrayList<>();
+    for (dev.abg.spend.ledger.StoredSession s : store.sessionsInOrder(bySpend, descending, closed, afterKey, afterId, limit)) {
+      out.add(books.loaded(s.id()) ? books.view(books.get(s.id())) : books.storedView(s));
+    }
+    return out;
+  }
+
+  /** How many sessions are in memory now. */
+  public int sessionsInMemory() {
+    return books.size();
   }
 
   /** The in-memory snapshot of one session (metrics: never waits for the database). */
@@ -371,7 +460,7 @@ public class SpendService {
   private SessionAccount account(String id, Instant seen) {
     return books.account(id, seen, created -> {
       if (sharing.writesFirstSight()) {
-        writer.submit(new LedgerOp.CreateSession(created.id, null, null, seen, new CompletableFuture<>()));
+        created.lastWriteSeq = writer.submit(new LedgerOp.CreateSession(created.id, null, null, seen, new CompletableFuture<>()));
       }
     });
   }
@@ -386,6 +475,7 @@ public class SpendService {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    evictor.shutdownNow();
     writer.close();
     sharing.close();
     jsonl.ifPresent(j -> {

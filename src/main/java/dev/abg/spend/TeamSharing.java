@@ -235,12 +235,19 @@ final class TeamSharing implements Sharing {
   @Override
   public void refreshAll() {
     long readAt = books.readClock();
-    store.sessions().forEach(s -> books.applyStored(s, readAt));
+    // the sessions active lately (here or on other instances), not every session ever seen: memory is bounded by activity
+    store.recentSessions(clock.instant().minus(SpendService.IDLE_EVICTION), SpendService.START_LOAD_LIMIT).forEach(s -> books.applyStored(s, readAt));
   }
 
   @Override
   public DayView day(LocalDate day, DailyTotal daily, Optional<Long> capMicros) {
-    long[] shared = leases.day(day);
+    long[] shared;
+    try {
+      shared = leases.day(day);
+    } catch (IllegalStateException e) {
+      // the database is away: this instance's own books (the status must still say what is wrong with the ledger)
+      return new DayView(day, daily.settled(day), daily.committed(day), capMicros);
+    }
     return new DayView(day, shared[0], shared[0] + shared[1], capMicros);
   }
 
@@ -302,7 +309,7 @@ final class TeamSharing implements Sharing {
     Lease lease = lease(account);
     if (idle(account, lease) && lease.micros > 0) {
       CompletableFuture<Long> done = new CompletableFuture<>();
-      writer.submit(new LedgerOp.ReturnLease(account.id, lease.micros, done));
+      account.lastWriteSeq = writer.submit(new LedgerOp.ReturnLease(account.id, lease.micros, done));
       lease.returning = done;
       lease.micros = 0;
     }

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,12 +28,18 @@ public final class AbgProcess implements AutoCloseable {
 
   private final Path dir;
   private final Map<String, String> config;
+  private final List<String> jvmFlags;
   private volatile int port;
   private volatile Process process;
 
   private AbgProcess(Path dir, Map<String, String> config) {
+    this(dir, config, List.of("-XX:+UseSerialGC"));
+  }
+
+  private AbgProcess(Path dir, Map<String, String> config, List<String> jvmFlags) {
     this.dir = dir;
     this.config = Collections.unmodifiableMap(new LinkedHashMap<>(config));
+    this.jvmFlags = List.copyOf(jvmFlags);
   }
 
   /**
@@ -40,7 +47,22 @@ public final class AbgProcess implements AutoCloseable {
    * it answers.
    */
   public static AbgProcess start(Path dir, Map<String, String> config) {
-    AbgProcess abg = new AbgProcess(dir, config);
+    return start(dir, config, List.of("-XX:+UseSerialGC"));
+  }
+
+  /** With the JVM flags the proxy ships with ({@code jvm.args}: the 128 MB heap, exit on out-of-memory). */
+  public static AbgProcess startWithShippedJvmArgs(Path dir, Map<String, String> config) {
+    try {
+      List<String> flags = Files.readAllLines(Path.of("jvm.args")).stream().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+      return start(dir, config, flags);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** With these JVM flags. */
+  public static AbgProcess start(Path dir, Map<String, String> config, List<String> jvmFlags) {
+    AbgProcess abg = new AbgProcess(dir, config, jvmFlags);
     abg.launch();
     abg.awaitReady();
     return abg;
@@ -185,8 +207,9 @@ public final class AbgProcess implements AutoCloseable {
       keys.forEach((k, v) -> yaml.append(k).append(": ").append(v).append('\n'));
       Path file = dir.resolve("agentbillguard.yaml");
       Files.writeString(file, yaml);
-      List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-          "-Dquarkus.config.locations=" + file.toAbsolutePath(), "-jar", jar().toString());
+      List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+      command.addAll(jvmFlags);
+      command.addAll(List.of("-Dquarkus.config.locations=" + file.toAbsolutePath(), "-jar", jar().toString()));
       process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("abg.log").toFile()).start();
       return process;
     } catch (IOException e) {

@@ -80,13 +80,54 @@ public final class JsonlLedger implements AutoCloseable {
       lines.append(JsonlLine.of(row)).append('\n');
     }
     ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+    long before = -1;
     try {
+      before = channel.size();
+      channel.position(before);
       while (bytes.hasRemaining()) {
         channel.write(bytes);
       }
     } catch (IOException e) {
-      Log.errorf("[abg] LEDGER cannot append %d line(s) to %s: %s (the SQLite ledger has them)", rows.size(), path, e.getMessage());
+      Log.errorf("[abg] LEDGER cannot append %d line(s) to %s: %s (the database has them; `abg ledger import` is not needed for them)", rows.size(),
+          path, e.getMessage());
+      cutBackTo(before);
     }
+  }
+
+  /** A failed append (a full disk) may have written part of a line: cut back to the end of the last whole line. */
+  private void cutBackTo(long size) {
+    if (size < 0) {
+      return;
+    }
+    try {
+      if (channel.size() > size) {
+        channel.truncate(size);
+        Log.warnf("[abg] LEDGER %s: the part of the failed append was cut off (back to the last complete line)", path);
+      }
+      channel.position(size);
+    } catch (IOException e) {
+      Log.errorf("[abg] LEDGER cannot cut %s back to its last complete line: %s", path, e.getMessage());
+    }
+  }
+
+  /** The {@code ledger_id} of the last line (0: an empty file, or a last line without one). */
+  public long lastLedgerId() throws IOException {
+    long size = channel.size();
+    if (size == 0) {
+      return 0;
+    }
+    int span = (int) Math.min(size, 64 * 1024);
+    ByteBuffer tail = ByteBuffer.allocate(span);
+    channel.read(tail, size - span);
+    String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8);
+    String[] lines = text.split("\n");
+    String last = lines[lines.length - 1];
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"ledger_id\":(\\d+)").matcher(last);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  public Path path() {
+    return path;
   }
 
   @Override

@@ -23,6 +23,14 @@ public sealed interface LedgerOp {
     done().completeExceptionally(cause);
   }
 
+  /** What an {@link IdWrite}'s future gets when the write went to the journal: durable, its row id not known yet. */
+  long JOURNALED = -1;
+
+  /** The write is durable in the journal (the store could not take it yet): its future completes, as for a commit. */
+  default void journaled() {
+    committed(JOURNALED, 0);
+  }
+
   /** A write whose future gets the id of the row it made (0: none). */
   sealed interface IdWrite extends LedgerOp {
 
@@ -70,6 +78,12 @@ public sealed interface LedgerOp {
     @Override
     public void committed(long id, long sessionTotalMicros) {
       done.complete(committedRow(id, sessionTotalMicros));
+    }
+
+    /** In the journal: the row as the books counted it, without an id yet. */
+    @Override
+    public void journaled() {
+      done.complete(row);
     }
 
     LedgerRow committedRow(long id, long sessionTotalMicros) {

@@ -261,6 +261,27 @@ final class LedgerSql implements AutoCloseable {
     return insertEvent(op.at().toString(), null, "budgets_changed", op.eventDetail());
   }
 
+  /** A setting as this connection sees it (the journal's mark), or null. */
+  String setting(String key) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT value FROM settings WHERE key = ?")) {
+      ps.setString(1, key);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getString(1) : null;
+      }
+    }
+  }
+
+  /** Writes a setting without an audit event (the journal's mark, in the transaction of the entries it marks). */
+  void putMark(String key, String value) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")) {
+      ps.setString(1, key);
+      ps.setString(2, value);
+      ps.setString(3, java.time.Instant.now().toString());
+      ps.executeUpdate();
+    }
+  }
+
   long insertEvent(String ts, String sessionId, String kind, String detail) throws SQLException {
     if (insertEvent == null) {
       insertEvent = c.prepareStatement(INSERT_EVENT);
