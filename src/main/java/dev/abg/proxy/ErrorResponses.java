@@ -54,6 +54,7 @@ final class ErrorResponses {
     if (failure.kind == ProxyFailure.Kind.BUDGET) {
       response.putHeader("x-should-retry", "false");
     }
+    failure.headers.forEach(response::putHeader);
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     response.setStatusCode(status).setStatusMessage(io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase())
         .putHeader("content-type", type).putHeader("content-length", Integer.toString(bytes.length))

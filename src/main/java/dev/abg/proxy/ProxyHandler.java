@@ -47,8 +47,13 @@ class ProxyHandler {
     this.maxBodyBytes = config.limits().maxBodyBytes();
   }
 
+  /** The provider whose error shape a request gets before its route is known: Anthropic's headers say Anthropic. */
+  static Provider providerByHeaders(HttpServerRequest in) {
+    return in.headers().contains("anthropic-version") || in.headers().contains("x-api-key") ? Provider.ANTHROPIC : Provider.OPENAI;
+  }
+
   void handle(HttpServerRequest in) {
-    Provider provider = in.headers().contains("anthropic-version") || in.headers().contains("x-api-key") ? Provider.ANTHROPIC : Provider.OPENAI;
+    Provider provider = providerByHeaders(in);
     try {
       ProxyPath path = ProxyPath.parse(in.uri());
       if (path.session() != null) {
