@@ -60,10 +60,11 @@ public class SpendService {
     this.prices = prices;
     this.budgets = new Budgets(config.budgets(), store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, config.budgets())),
         config.enforcement(), config.timezone(), clock);
-    this.metrics = new SpendMetrics(registry, this::cachedSession, this::today);
+    this.metrics = new SpendMetrics(registry, config.metrics(), clock, this::cachedSession, this::cachedSessions, this::today);
     LocalDate today = budgets.today();
     this.books = new Books(budgets, new DailyTotal(today, store.dayTotal(today)), metrics::session);
     store.sessions().forEach(s -> books.applyStored(s, 0));
+    metrics.refreshSessions();
     this.jsonl = config.ledgerFile().map(SpendService::openJsonl);
     TeamLeases leases = store.team() ? new TeamLeases(store.dataSource()) : null;
     this.writer = new LedgerWriter(store.dataSource(), leases == null ? null : leases.instanceId(), rows -> jsonl.ifPresent(j -> j.append(rows)));
@@ -349,6 +350,13 @@ public class SpendService {
     return books.cached(id);
   }
 
+  /** The in-memory snapshots of every session (metrics). */
+  private List<SessionView> cachedSessions() {
+    List<SessionView> out = new ArrayList<>(books.size());
+    books.all().forEach(a -> out.add(books.view(a)));
+    return out;
+  }
+
   public DayView today() {
     return sharing.day(budgets.today(), books.daily(), budgets.dailyCapMicros());
   }
@@ -381,6 +389,7 @@ public class SpendService {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    metrics.close();
     writer.close();
     sharing.close();
     jsonl.ifPresent(j -> {
