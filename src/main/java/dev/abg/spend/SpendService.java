@@ -266,6 +266,11 @@ public class SpendService {
         verdict = sharing.metered(account);
       }
     }
+    String fenced = sharing.fenced();
+    if (fenced != null) {
+      reservation.requestCutOff(fenced);
+      return;
+    }
     for (Reservation r : verdict.cut()) {
       r.requestCutOff(verdict.message());
     }
