@@ -54,6 +54,7 @@ public final class TeamLeases implements AutoCloseable {
   /** When the last heartbeat that reached the database began: monotonic, and by the wall clock (which a suspended machine's monotonic clock misses). */
   private volatile long beatNanos = System.nanoTime();
   private volatile long beatWallMillis = System.currentTimeMillis();
+  private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
 
   private final DataSource dataSource;
   private final String instanceId;
@@ -191,9 +192,32 @@ public final class TeamLeases implements AutoCloseable {
       if (returned > 0) {
         Log.infof("[abg] TEAM returned %s of leases held by dead instance(s) to their sessions", Money.format(returned, 4));
       }
-      refresh.run();
     } catch (RuntimeException | SQLException e) {
       Log.warnf("[abg] TEAM heartbeat failed: %s", e.getMessage());
+    }
+    refreshAside(refresh);
+  }
+
+  /**
+   * The refresh of the books reads every session: on a thread of the calls, one at a time, so that however long it takes
+   * it never delays the next heartbeat (a late heartbeat fences this instance, and past the expiry gets it reaped).
+   */
+  private void refreshAside(Runnable refresh) {
+    if (!refreshing.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      calls.execute(() -> {
+        try {
+          refresh.run();
+        } catch (RuntimeException e) {
+          Log.warnf("[abg] TEAM refresh from the team ledger failed: %s", e.getMessage());
+        } finally {
+          refreshing.set(false);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      refreshing.set(false);   // closing
     }
   }
 
