@@ -55,8 +55,6 @@ final class SessionSeries implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private Set<String> listed = new LinkedHashSet<>();
   private volatile Folded folded = Folded.NONE;
-  /** The rows registered now, held here so that the gauges' suppliers stay strongly reachable. */
-  private List<List<MultiGauge.Row<?>>> rows = List.of();
 
   SessionSeries(MeterRegistry registry, AbgConfig.MetricsSettings settings, Clock clock, Function<String, Optional<SessionView>> session,
                 Supplier<List<SessionView>> all) {
@@ -137,9 +135,12 @@ final class SessionSeries implements AutoCloseable {
     }
   }
 
-  /** Registers the rows of the listed sessions and of {@code _other}, dropping the others. Under this object's lock. */
+  /**
+   * Registers the rows of the listed sessions and of {@code _other} that are not registered yet, and drops those of the
+   * sessions no longer listed (a row's value is read by session id when scraped, so a kept row stays right). Under this
+   * object's lock.
+   */
   private void publish() {
-    List<List<MultiGauge.Row<?>>> next = new ArrayList<>();
     for (int m = 0; m < metrics.size(); m++) {
       Metric metric = metrics.get(m);
       ToLongFunction<Folded> sum = foldedValues.get(m);
@@ -148,10 +149,8 @@ final class SessionSeries implements AutoCloseable {
         r.add(MultiGauge.Row.of(Tags.of("session", id), () -> session.apply(id).map(v -> usd(metric.value().applyAsLong(v))).orElse(Double.NaN)));
       }
       r.add(MultiGauge.Row.of(Tags.of("session", OTHER), () -> usd(sum.applyAsLong(folded))));
-      metric.gauge().register(r, true);
-      next.add(r);
+      metric.gauge().register(r, false);
     }
-    rows = next;
   }
 
   private static double usd(long micros) {
