@@ -11,6 +11,7 @@ import dev.abg.config.AbgConfig;
 import dev.abg.text.Printable;
 import io.quarkus.logging.Log;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -78,7 +79,7 @@ class EdgeGuard {
   /** The first rule the request breaks, or null. */
   Refusal refusal(HttpServerRequest in, String path) {
     String method = in.method().name();
-    String host = in.getHeader("host");
+    String host = host(in);
     if (!hosts.allows(host)) {
       return Refusal.misdirected("abg answers only requests addressed to it: localhost, a loopback address, its bind address or a name in "
           + "allowed_hosts; this one was addressed to " + (host == null ? "no host" : "'" + Printable.escape(clip(host)) + "'")
@@ -109,6 +110,17 @@ class EdgeGuard {
       }
     }
     return null;
+  }
+
+  /** The request's {@code Host}, or on HTTP/2 (an {@code h2c} upgrade included) its {@code :authority}. */
+  private static String host(HttpServerRequest in) {
+    String header = in.getHeader("host");
+    if (header != null || in.authority() == null) {
+      return header;
+    }
+    HostAndPort authority = in.authority();
+    String name = authority.host().contains(":") && !authority.host().startsWith("[") ? "[" + authority.host() + "]" : authority.host();
+    return authority.port() > 0 ? name + ":" + authority.port() : name;
   }
 
   private static void problem(HttpServerRequest in, String path, Refusal refusal) {
