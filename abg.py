@@ -303,6 +303,26 @@ def config(path, *keys):
         print(v)
 
 # ---------------------------------------------------------------------------------------------------------------------
+# What is printed for a person: text from the API (session ids, labels, models, messages) may hold control characters —
+# an ANSI sequence in a label would clear the screen or set the window title — so every control character is shown as an
+# escape, as the proxy's own log does (dev.abg.text.Printable): C0 and DEL, C1, the line and paragraph separators and the
+# bidirectional overrides and isolates. Backslashes stay as they are, so escaping twice changes nothing.
+
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+def printable(text):
+    def escape(m):
+        c = m.group(0)
+        if c in _NAMED:
+            return _NAMED[c]
+        return "\\x%02x" % ord(c) if ord(c) < 0x100 else "\\u%04x" % ord(c)
+    return _UNSAFE.sub(escape, str(text))
+
+def say(line=""):
+    print(printable(line))
+
+# ---------------------------------------------------------------------------------------------------------------------
 # The admin API's JSON.
 
 def load(path):
@@ -328,6 +348,7 @@ def when(ts):
         return ts
 
 def table(headers, rows, right=()):
+    rows = [[printable(c) for c in r] for r in rows]
     widths = [len(h) for h in headers]
     for r in rows:
         for i, c in enumerate(r):
@@ -347,11 +368,11 @@ def problem(path, status, what):
     except Exception:
         p = None
     if isinstance(p, dict) and p.get("detail"):
-        print("abg: " + p["detail"])
+        say("abg: " + p["detail"])
         for e in p.get("errors") or []:
-            print("  %s: %s" % (e.get("field"), e.get("message")))
+            say("  %s: %s" % (e.get("field"), e.get("message")))
     else:
-        print("abg: %s answered HTTP %s" % (what, status))
+        say("abg: %s answered HTTP %s" % (what, status))
 
 def status(path):
     s = load(path)
@@ -363,12 +384,12 @@ def status(path):
         line += " of %s daily cap (%s), %s left" % (usd(cap), pct(total, cap), usd(s.get("today_remaining_usd")))
     if s.get("daily_state"):
         line += " - " + s["daily_state"]
-    print(line)
+    say(line)
     mode = "warn-only" if s.get("block_on_limit") is False else "blocking"
-    print("session cap %s, warn at %s%%, %s%s, prices %s" % (usd(s.get("session_budget_usd")), pct(s.get("warn_at") or 0, 1)[:-1], mode,
+    say("session cap %s, warn at %s%%, %s%s, prices %s" % (usd(s.get("session_budget_usd")), pct(s.get("warn_at") or 0, 1)[:-1], mode,
           ", enforcement " + s["enforcement"] if s.get("enforcement") else "", s.get("price_version", "-")))
     budgets = s.get("session_budgets") or s.get("details") or {}
-    print()
+    say()
     if budgets:
         rows = []
         for sid, b in budgets.items():
@@ -376,17 +397,17 @@ def status(path):
                          usd(b.get("remaining_usd"))])
         table(["SESSION", "STATE", "SPENT", "CAP", "USED", "REMAINING"], rows, right=(2, 3, 4, 5))
     else:
-        print("no sessions today")
+        say("no sessions today")
     warnings = s.get("warnings") or []
     if warnings:
-        print()
+        say()
         for w in warnings:
-            print("! " + (w.get("message", "") if isinstance(w, dict) else str(w)))
+            say("! " + (w.get("message", "") if isinstance(w, dict) else str(w)))
 
 def sessions(path):
     items = load(path).get("items", [])
     if not items:
-        print("no sessions")
+        say("no sessions")
         return
     rows = []
     for s in items:
@@ -412,7 +433,7 @@ def session_line(path, verb):
             pct(s.get("spent_usd") or 0, s.get("cap_usd")), usd(s.get("remaining_usd")), s.get("state"))
     if s.get("closed"):
         line += ", closed"
-    print(line)
+    say(line)
 
 def new_session_body(sid, cap, label):
     body = {"id": sid}

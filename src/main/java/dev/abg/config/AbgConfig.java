@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,7 +24,11 @@ import java.util.Optional;
  *                          and several instances share it (team mode); else the SQLite file of {@code db_path}
  * @param ledgerFile        {@code ledger_file}: optional JSONL ledger, one line per settled request
  * @param timezone          {@code timezone}: the zone in which the daily budget's day starts (default: the system's)
- * @param adminToken        {@code admin_token}: bearer token for {@code /abg/**}; required when {@code bind} is not loopback
+ * @param adminToken        {@code admin_token}: bearer token for {@code /abg/**}, {@code /q/metrics}, {@code /q/openapi} and
+ *                          Swagger UI; required when {@code bind} is not loopback
+ * @param allowedHosts      {@code allowed_hosts}: host names (or {@code *.domain} patterns) a request's {@code Host} may name
+ *                          besides the loopback names and addresses and the bind address (lower case, without ports)
+ * @param metrics           {@code metrics_session_ttl}, {@code metrics_max_sessions}: which sessions get series of their own
  * @param limits            request and upstream limits ({@code max_body_mb}, {@code upstream_connect_timeout_ms},
  *                          {@code upstream_idle_timeout_s})
  * @param pricing           {@code pricing.<model>.<field>} overrides of the built-in price table, keys without the
@@ -44,6 +49,8 @@ public record AbgConfig(
     Optional<Path> ledgerFile,
     ZoneId timezone,
     Optional<String> adminToken,
+    List<String> allowedHosts,
+    MetricsSettings metrics,
     Limits limits,
     Map<String, String> pricing,
     Optional<String> pricingFile) {
@@ -65,6 +72,13 @@ public record AbgConfig(
     }
   }
 
+  /**
+   * @param sessionTtl  {@code metrics_session_ttl}: a session has series of its own while it was active this recently
+   * @param maxSessions {@code metrics_max_sessions}: at most this many sessions have series of their own, the costliest first
+   */
+  public record MetricsSettings(Duration sessionTtl, int maxSessions) {
+  }
+
   /** The configuration as a log line, the admin token masked. */
   public String describe() {
     return "session_budget_usd=" + budgets.sessionBudgetUsd() + " daily_budget_usd=" + budgets.dailyBudgetUsd()
@@ -74,6 +88,8 @@ public record AbgConfig(
         + " upstream_anthropic=" + upstreamAnthropic + " upstream_openai=" + upstreamOpenai
         + " bind=" + bind + " port=" + port + " db_path=" + dbPath + " db_url=" + team.map(TeamDatabase::describe).orElse("-") + " ledger_file=" + ledgerFile.map(Path::toString).orElse("-")
         + " timezone=" + timezone + " admin_token=" + adminToken.map(t -> "<masked>").orElse("-")
+        + " allowed_hosts=" + (allowedHosts.isEmpty() ? "-" : String.join(",", allowedHosts))
+        + " metrics_session_ttl=" + metrics.sessionTtl().toSeconds() + "s metrics_max_sessions=" + metrics.maxSessions()
         + " pricing_overrides=" + pricing.size() + " pricing_file=" + pricingFile.orElse("-");
   }
 }

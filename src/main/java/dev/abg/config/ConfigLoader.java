@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -55,6 +57,8 @@ public final class ConfigLoader {
         text("ledger_file").map(Path::of),
         zone(),
         adminToken,
+        allowedHosts(),
+        new AbgConfig.MetricsSettings(duration("metrics_session_ttl", Duration.ofHours(1)), integer("metrics_max_sessions", 200, 0, 100_000)),
         new AbgConfig.Limits(
             integer("max_body_mb", 32, 1, 1024) * 1024L * 1024L,
             Duration.ofMillis(integer("upstream_connect_timeout_ms", 10_000, 1, 600_000)),
@@ -102,6 +106,67 @@ public final class ConfigLoader {
     BigDecimal warnAt = text("warn_at").map(v -> fraction("warn_at", v)).orElse(new BigDecimal("0.8"));
     boolean block = text("block_on_limit").map(v -> bool("block_on_limit", v)).orElse(true);
     return new BudgetSettings(session, daily, warnAt, block);
+  }
+
+  /**
+   * {@code allowed_hosts}: a YAML list or a comma-separated string of host names, each a name ({@code abg.internal}), a
+   * {@code *.domain} pattern or an IP address; no ports, no schemes.
+   */
+  private List<String> allowedHosts() {
+    Optional<String> raw = text("allowed_hosts");
+    if (raw.isEmpty()) {
+      return List.of();
+    }
+    List<String> hosts = new ArrayList<>();
+    for (String part : raw.get().replace("[", "").replace("]", "").split("[,\\s]+")) {
+      String host = part.trim().toLowerCase(Locale.ROOT);
+      if (host.endsWith(".")) {
+        host = host.substring(0, host.length() - 1);
+      }
+      if (host.isEmpty()) {
+        continue;
+      }
+      String name = host.startsWith("*.") ? host.substring(2) : host;
+      if (!HOST_NAME.matcher(name).matches() || name.isEmpty()) {
+        throw new ConfigException("allowed_hosts", part.trim(), "each entry must be a host name such as abg.internal, a pattern such as "
+            + "*.abg.internal or an IP address, without a scheme or a port");
+      }
+      hosts.add(host);
+    }
+    return List.copyOf(hosts);
+  }
+
+  private static final java.util.regex.Pattern HOST_NAME = java.util.regex.Pattern.compile("[a-z0-9]([a-z0-9_-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9_-]*[a-z0-9])?)*|[0-9a-f:]+");
+
+  /** A duration such as {@code 90s}, {@code 30m}, {@code 1h}, {@code 2d} or ISO-8601 {@code PT1H}; {@code 0} for none. */
+  private Duration duration(String key, Duration fallback) {
+    Optional<String> raw = text(key);
+    if (raw.isEmpty()) {
+      return fallback;
+    }
+    String v = raw.get().toLowerCase(Locale.ROOT);
+    try {
+      if (v.equals("0")) {
+        return Duration.ZERO;
+      }
+      if (v.startsWith("p")) {
+        Duration d = Duration.parse(v.toUpperCase(Locale.ROOT));
+        if (!d.isNegative()) {
+          return d;
+        }
+      } else if (v.matches("[0-9]{1,7}[smhd]")) {
+        long n = Long.parseLong(v.substring(0, v.length() - 1));
+        return switch (v.charAt(v.length() - 1)) {
+          case 's' -> Duration.ofSeconds(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 'h' -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      // reported below
+    }
+    throw new ConfigException(key, raw.get(), "must be a duration such as 90s, 30m, 1h or 2d");
   }
 
   private Optional<TeamDatabase> team() {

@@ -18,7 +18,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 /**
  * Live config: watches the config file ({@code --config FILE}, {@code ABG_CONFIG} or {@code ./agentbillguard.yaml}, as
  * given to Quarkus in {@code quarkus.config.locations}) and hands its budget keys to a listener within seconds of an
- * edit. A bad edit is rejected with a log line naming the key, and the values in force are kept. Only the budget keys
+ * edit. A bad edit — a bad value, or a key abg does not know ({@link ConfigKeys}) — is rejected with a log line naming the
+ * key, and the values in force are kept. Only the budget keys
  * ({@code session_budget_usd}, {@code daily_budget_usd}, {@code warn_at}, {@code block_on_limit}) change live; the others
  * need a restart.
  */
@@ -58,6 +59,7 @@ public final class ConfigWatcher {
     BudgetSettings next;
     try {
       Map<String, Object> values = read(file);
+      ConfigKeys.check(file.toString(), values);
       next = new ConfigLoader(key -> Optional.ofNullable(values.get(key)).map(String::valueOf)).budgets();
     } catch (IOException | RuntimeException e) {
       DECISIONS.warnf("CONFIG rejected the edit of %s: %s; keeping session_budget_usd=%s daily_budget_usd=%s warn_at=%s block_on_limit=%s", file,
@@ -74,8 +76,9 @@ public final class ConfigWatcher {
     listener.accept(next);
   }
 
+  /** The file's top-level mapping, as YAML reads it. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> read(Path file) throws IOException {
+  static Map<String, Object> read(Path file) throws IOException {
     try (Reader reader = Files.newBufferedReader(file)) {
       Object doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(reader);
       if (doc == null) {

@@ -3,7 +3,10 @@ package dev.abg.proxy;
 import dev.abg.proxy.tap.TapKind;
 import dev.abg.spend.Provider;
 
-/** The routes of docs/routes.md: which upstream, whether billed, and which usage tap reads the response. */
+/**
+ * The routes of docs/routes.md: which upstream, whether billed, and which usage tap reads the response; a method a route
+ * does not serve is a 405.
+ */
 enum Endpoint {
   ANTHROPIC_MESSAGES(Provider.ANTHROPIC, TapKind.ANTHROPIC_MESSAGES),
   ANTHROPIC_COUNT_TOKENS(Provider.ANTHROPIC, null),
@@ -36,6 +39,14 @@ enum Endpoint {
    */
   static Endpoint of(String method, String apiPath, Provider prefix, boolean anthropicHeaders, boolean websocket) {
     Endpoint route = route(method, apiPath, websocket);
+    if (route == null && BILLED_PATHS.contains(apiPath)) {
+      // a billed route serves POST only (CONNECT /v1/messages is never sent anywhere)
+      throw ProxyFailure.methodNotAllowed("abg: " + Texts.clip(method, 20) + " " + apiPath + " is not an API call; the route serves POST", "POST");
+    }
+    if (route == null && !PASSED_METHODS.contains(method)) {
+      throw ProxyFailure.methodNotAllowed("abg: " + Texts.clip(method, 20) + " is not a method of the provider APIs; " + apiPath
+          + " is passed on for GET, POST and DELETE", "GET, POST, DELETE");
+    }
     if (route != null) {
       if (prefix != null && prefix != route.provider) {
         // never send one vendor's key to the other: /anthropic/v1/chat/completions is not an Anthropic route here
@@ -47,6 +58,12 @@ enum Endpoint {
     Provider provider = prefix != null ? prefix : anthropicHeaders ? Provider.ANTHROPIC : Provider.OPENAI;
     return provider == Provider.ANTHROPIC ? ANTHROPIC_OTHER : OPENAI_OTHER;
   }
+
+  /** The paths of the billed routes: POST only (and the WebSocket upgrade of {@code /v1/responses}). */
+  private static final java.util.Set<String> BILLED_PATHS = java.util.Set.of("/v1/messages", "/v1/messages/count_tokens", "/v1/responses",
+      "/v1/chat/completions", "/v1/responses/compact");
+  /** The methods of the provider APIs' other calls (lists, reads, uploads, deletions), passed on unbilled. */
+  private static final java.util.Set<String> PASSED_METHODS = java.util.Set.of("GET", "POST", "DELETE");
 
   private static Endpoint route(String method, String apiPath, boolean websocket) {
     boolean post = "POST".equals(method);

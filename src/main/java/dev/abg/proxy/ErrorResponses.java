@@ -57,6 +57,7 @@ final class ErrorResponses {
     if (failure.retryable()) {
       response.putHeader("retry-after", failure.kind == ProxyFailure.Kind.BUSY ? "2" : "10");
     }
+    failure.headers.forEach(response::putHeader);
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     response.setStatusCode(status).setStatusMessage(io.netty.handler.codec.http.HttpResponseStatus.valueOf(status).reasonPhrase())
         .putHeader("content-type", type).putHeader("content-length", Integer.toString(bytes.length))

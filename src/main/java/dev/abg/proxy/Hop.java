@@ -5,7 +5,10 @@ import java.util.Set;
 
 import io.vertx.core.MultiMap;
 
-/** Header hygiene: hop-by-hop headers and the proxy's own {@code x-abg-*} headers never cross the proxy. */
+/**
+ * Header hygiene: hop-by-hop headers, the proxy's own {@code x-abg-*} headers and CORS headers ({@code access-control-*},
+ * which would let a web page read what an upstream answers through abg) never cross the proxy.
+ */
 final class Hop {
 
   private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "proxy-connection",
@@ -16,7 +19,7 @@ final class Hop {
 
   static boolean crosses(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
-    if (HOP_BY_HOP.contains(lower) || lower.startsWith("x-abg-")) {
+    if (HOP_BY_HOP.contains(lower) || lower.startsWith("x-abg-") || lower.startsWith("access-control-")) {
       return false;
     }
     return true;

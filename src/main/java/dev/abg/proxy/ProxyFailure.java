@@ -9,8 +9,16 @@ final class ProxyFailure extends RuntimeException {
   /** What went wrong, each with its status and its Anthropic error type. */
   enum Kind {
     BAD_REQUEST(400, "invalid_request_error"),
+    /** The edge's 401: {@code /q/*} without the admin token never reaches a proxy route; kept for the shape's sake. */
+    UNAUTHORIZED(401, "authentication_error"),
+    /** A write from another web site (the edge's 403). */
+    FORBIDDEN(403, "permission_error"),
     NOT_FOUND(404, "not_found_error"),
+    /** A method the route does not serve; carries the {@code Allow} header. */
+    METHOD_NOT_ALLOWED(405, "invalid_request_error"),
     TOO_LARGE(413, "request_too_large"),
+    /** A {@code Host} that is not abg's own (DNS rebinding, or a request meant for another server). */
+    MISDIRECTED(421, "invalid_request_error"),
     /** A budget block: 402 for Anthropic clients; 400 for OpenAI clients (the status Codex does not retry). */
     BUDGET(402, "billing_error"),
     UPSTREAM_UNREACHABLE(502, "api_error"),
@@ -35,10 +43,33 @@ final class ProxyFailure extends RuntimeException {
   }
 
   final Kind kind;
+  /** Headers the answer carries ({@code Allow} of a 405). */
+  final java.util.Map<String, String> headers;
 
   ProxyFailure(Kind kind, String message) {
+    this(kind, message, java.util.Map.of());
+  }
+
+  ProxyFailure(Kind kind, String message, java.util.Map<String, String> headers) {
     super(message, null, false, false);
     this.kind = kind;
+    this.headers = headers;
+  }
+
+  static ProxyFailure methodNotAllowed(String message, String allow) {
+    return new ProxyFailure(Kind.METHOD_NOT_ALLOWED, message, java.util.Map.of("Allow", allow));
+  }
+
+  /** A refusal of the edge ({@code dev.abg.edge}), answered in the provider's shape. */
+  static ProxyFailure refused(dev.abg.edge.Refusal refusal) {
+    Kind kind = switch (refusal.status()) {
+      case 401 -> Kind.UNAUTHORIZED;
+      case 403 -> Kind.FORBIDDEN;
+      case 405 -> Kind.METHOD_NOT_ALLOWED;
+      case 421 -> Kind.MISDIRECTED;
+      default -> Kind.BAD_REQUEST;
+    };
+    return new ProxyFailure(kind, "abg: " + refusal.detail(), refusal.headers());
   }
 
   static ProxyFailure badRequest(String message) {

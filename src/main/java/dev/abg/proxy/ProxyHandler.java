@@ -56,8 +56,13 @@ class ProxyHandler {
     metrics.bodyBudget(budget::held);
   }
 
+  /** The provider whose error shape a request gets before its route is known: Anthropic's headers say Anthropic. */
+  static Provider providerByHeaders(HttpServerRequest in) {
+    return in.headers().contains("anthropic-version") || in.headers().contains("x-api-key") ? Provider.ANTHROPIC : Provider.OPENAI;
+  }
+
   void handle(HttpServerRequest in) {
-    Provider provider = in.headers().contains("anthropic-version") || in.headers().contains("x-api-key") ? Provider.ANTHROPIC : Provider.OPENAI;
+    Provider provider = providerByHeaders(in);
     if (shutdown.stopping()) {
       in.response().putHeader("connection", "close");
       refuse(in, provider, new ProxyFailure(ProxyFailure.Kind.SHUTTING_DOWN, "abg is shutting down (restart or stop of the proxy); retry the request"));

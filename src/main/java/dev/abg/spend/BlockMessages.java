@@ -31,6 +31,15 @@ public final class BlockMessages {
   }
 
   /** The session was closed through the admin API. */
+  /**
+   * Team mode: this instance lost touch with the shared ledger longer than its leases are sure to last (a pause, a frozen
+   * VM, PostgreSQL out of reach), so the other instances may have been handed them: its streams stop.
+   */
+  public static String fenced(long seconds) {
+    return "abg: this proxy instance lost touch with the team ledger for " + seconds + " s (paused, or PostgreSQL out of reach); its streams were "
+        + "stopped so that the budget it held cannot be spent twice. Retry the request.";
+  }
+
   public static String closed(String session) {
     return "abg: session '" + session + "' is closed; it accepts no more requests. Start the agent with a new session id.";
   }

@@ -27,6 +27,11 @@ final class LocalSharing implements Sharing {
   }
 
   @Override
+  public String fenced() {
+    return null;
+  }
+
+  @Override
   public CompletionStage<TeamLeases.Grant> beforeDecision(SessionAccount account, Admission request, long minimumMicros, long reserveMicros) {
     return CompletableFuture.completedFuture(null);
   }

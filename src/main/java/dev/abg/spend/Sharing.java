@@ -34,6 +34,12 @@ sealed interface Sharing extends AutoCloseable permits LocalSharing, TeamSharing
   BudgetDecision.Denied refuseOverLease(SessionAccount account, TeamLeases.Grant grant, long spentMicros, long capMicros, long minimumMicros,
                                         Standing standing);
 
+  /**
+   * Null while this instance may let its streams go on; else the message with which they stop (team mode: its heartbeat
+   * lapsed, so its leases may have been handed to the other instances). Cheap: called for every metered event.
+   */
+  String fenced();
+
   /** A request of the session was refused (nothing of it is in flight). Under the account's lock. */
   void refused(SessionAccount account);
 

@@ -1,27 +1,32 @@
 package dev.abg.spend;
 
+import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.ToDoubleFunction;
 
+import dev.abg.config.AbgConfig;
 import dev.abg.spend.ledger.LedgerRow;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
 /**
- * The spend side of {@code /q/metrics}: requests by provider, model and action, spend, blocks and cut-offs, and a gauge
- * per session (spent, cap, remaining, in flight) and for the day. Gauges read the in-memory books when scraped.
+ * The spend side of {@code /q/metrics}: requests by provider, model and action, spend, blocks and cut-offs, the day, and
+ * the sessions' series ({@link SessionSeries}: bounded, the costliest active sessions). Gauges read the in-memory books
+ * when scraped. Every label's values are bounded: a model the price table does not know is counted as
+ * {@code model="unknown"} (the request names it, so any string could come).
  */
-final class SpendMetrics {
+final class SpendMetrics implements AutoCloseable {
 
   private final MeterRegistry registry;
-  private final Function<String, Optional<SessionView>> sessions;
+  private final SessionSeries sessions;
 
-  SpendMetrics(MeterRegistry registry, Function<String, Optional<SessionView>> sessions, Supplier<DayView> today) {
+  SpendMetrics(MeterRegistry registry, AbgConfig.MetricsSettings settings, Clock clock, Function<String, Optional<SessionView>> session,
+               Supplier<List<SessionView>> all, Supplier<DayView> today) {
     this.registry = registry;
-    this.sessions = sessions;
+    this.sessions = new SessionSeries(registry, settings, clock, session, all);
     Gauge.builder("abg_today_spent_usd", () -> usd(today.get().committedMicros())).description("Spend across all sessions today")
         .register(registry);
     Gauge.builder("abg_today_remaining_usd", () -> today.get().remainingMicros().map(SpendMetrics::usd).orElse(Double.NaN))
@@ -36,30 +41,24 @@ final class SpendMetrics {
         .description("Settled rows and changes in the journal beside the ledger, not yet in it").register(registry);
   }
 
-  /** Registers the gauges of a session the first time it is seen. */
+  /** A session seen for the first time. */
   void session(String id) {
-    gauge("abg_session_spent_usd", "Settled spend of a session since its last reset", id, v -> usd(v.spentMicros()));
-    gauge("abg_session_cap_usd", "Cap of a session", id, v -> usd(v.capMicros()));
-    gauge("abg_session_remaining_usd", "What is left of a session's cap", id, v -> usd(v.remainingMicros()));
-    gauge("abg_session_in_flight_usd", "What the requests in flight of a session have consumed so far", id, v -> usd(v.inFlightMicros()));
+    sessions.seen(id);
   }
 
-  /** A session left memory: its gauges go (they come back when it is loaded again). */
-  void forget(String id) {
-    for (String name : new String[] {"abg_session_spent_usd", "abg_session_cap_usd", "abg_session_remaining_usd", "abg_session_in_flight_usd"}) {
-      for (io.micrometer.core.instrument.Meter m : registry.find(name).tag("session", id).meters()) {
-        registry.remove(m);
-      }
-    }
+  /** Chooses the sessions with series of their own again (at start, once the books are loaded; then periodically). */
+  void refreshSessions() {
+    sessions.refresh();
   }
 
-  private void gauge(String name, String description, String id, ToDoubleFunction<SessionView> value) {
-    Gauge.builder(name, () -> sessions.apply(id).map(value::applyAsDouble).orElse(Double.NaN)).description(description).tags("session", id)
-        .register(registry);
+  @Override
+  public void close() {
+    sessions.close();
   }
 
   void recorded(LedgerRow row) {
-    Tags tags = Tags.of("provider", row.provider().wireName(), "model", String.valueOf(row.model()), "action", row.action().wireName());
+    String model = row.model() == null ? "none" : row.priceFallback() ? "unknown" : row.model();
+    Tags tags = Tags.of("provider", row.provider().wireName(), "model", model, "action", row.action().wireName());
     registry.counter("abg_requests_total", tags).increment();
     if (row.costMicros() > 0) {
       registry.counter("abg_spend_usd_total", "provider", row.provider().wireName()).increment(usd(row.costMicros()));

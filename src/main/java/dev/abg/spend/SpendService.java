@@ -76,7 +76,7 @@ public class SpendService {
     this.inputCosts = new InputCosts(prices);
     this.budgets = new Budgets(config.budgets(), store.setting(BudgetsCodec.KEY).flatMap(stored -> BudgetsCodec.effective(stored, config.budgets())),
         config.enforcement(), config.timezone(), clock);
-    this.metrics = new SpendMetrics(registry, this::cachedSession, this::today);
+    this.metrics = new SpendMetrics(registry, config.metrics(), clock, this::cachedSession, this::cachedSessions, this::today);
     metrics.ledger(health);
     this.jsonl = config.ledgerFile().map(SpendService::openJsonl);
     TeamLeases leases = store.team() ? new TeamLeases(store.dataSource()) : null;
@@ -88,7 +88,8 @@ public class SpendService {
     LocalDate today = budgets.today();
     this.store = store;
     this.clock = clock;
-    this.books = new Books(budgets, new DailyTotal(today, store.dayTotal(today)), metrics::session, metrics::forget,
+    // (a session that leaves memory leaves the metrics' series at their next choice: SessionSeries follows the books)
+    this.books = new Books(budgets, new DailyTotal(today, store.dayTotal(today)), metrics::session, id -> { },
         // team mode: every admission asks the database anyway (its lease brings the session's state), so nothing is read here,
         // on an event loop
         store.team() ? id -> Optional.empty() : store::session);
@@ -98,6 +99,7 @@ public class SpendService {
     this.sharing = leases == null ? new LocalSharing(books, budgets) : new TeamSharing(leases, store, books, budgets, writer, clock);
     this.changes = new SessionChanges(books, budgets, sharing, writer, clock);
     sharing.start();
+    metrics.refreshSessions();
     evictor.scheduleWithFixedDelay(this::evictIdle, 60, 60, java.util.concurrent.TimeUnit.SECONDS);
     DECISIONS.infof("session budget: %s daily budget: %s (%d sessions in the ledger, %s spent today)", Money.format(budgets.defaultCapMicros(), 2),
         budgets.dailyCapMicros().map(d -> Money.format(d, 2)).orElse("none"), books.size(), Money.format(books.daily().settled(today), 2));
@@ -303,6 +305,11 @@ public class SpendService {
         verdict = sharing.metered(account);
       }
     }
+    String fenced = sharing.fenced();
+    if (fenced != null) {
+      reservation.requestCutOff(fenced);
+      return;
+    }
     for (Reservation r : verdict.cut()) {
       r.requestCutOff(verdict.message());
     }
@@ -346,20 +353,8 @@ public class SpendService {
       account.lastWriteSeq = writer.submit(new LedgerOp.InsertRequest(row, sharing.settled(account, priced.costMicros()), done));
     }
     metrics.recorded(row);
-    logSettled(row, warning);
+    DecisionLog.settled(row, warning);
     return done.thenApply(Optional::of);
-  }
-
-  private void logSettled(LedgerRow row, String warning) {
-    String verb = switch (row.action()) {
-      case CUTOFF -> "CUTOFF";
-      case WARN -> "WARN";
-      default -> "ALLOW";
-    };
-    String estimated = row.usageSource() == UsageSource.ESTIMATED ? " (estimated)" : "";
-    String suffix = warning != null ? " | " + warning : "";
-    DECISIONS.infof("%s session=%s model=%s cost=%s%s session_total=%s%s", verb, row.sessionId(), row.model(), Money.format(row.costMicros(), 4),
-        estimated, Money.format(row.sessionTotalMicros(), 2), suffix);
   }
 
   // ---------------------------------------------------------------- reads
@@ -438,6 +433,13 @@ public class SpendService {
     return books.cached(id);
   }
 
+  /** The in-memory snapshots of every session (metrics). */
+  private List<SessionView> cachedSessions() {
+    List<SessionView> out = new ArrayList<>(books.size());
+    books.all().forEach(a -> out.add(books.view(a)));
+    return out;
+  }
+
   public DayView today() {
     return sharing.day(budgets.today(), books.daily(), budgets.dailyCapMicros());
   }
@@ -476,6 +478,7 @@ public class SpendService {
       return;
     }
     evictor.shutdownNow();
+    metrics.close();
     writer.close();
     sharing.close();
     jsonl.ifPresent(j -> {

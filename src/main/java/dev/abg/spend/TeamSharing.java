@@ -53,7 +53,7 @@ final class TeamSharing implements Sharing {
 
   @Override
   public void start() {
-    leases.start(this::refreshFromTeam, this::leasesLost);
+    leases.start(this::refreshFromTeam, this::fence, this::leasesLost);
     SpendService.DECISIONS.infof("team mode: instance %s shares sessions and budgets through PostgreSQL", leases.instanceId());
   }
 
@@ -70,6 +70,11 @@ final class TeamSharing implements Sharing {
    */
   @Override
   public CompletionStage<TeamLeases.Grant> beforeDecision(SessionAccount account, Admission request, long minimumMicros, long reserveMicros) {
+    if (leases.lapsed()) {
+      // fenced: the leases this instance holds may be the other instances' by now; nothing is admitted until it is back
+      return CompletableFuture.failedFuture(new IllegalStateException("this instance has not reached the team ledger for "
+          + leases.sinceHeartbeat().toSeconds() + " s; it admits nothing until its heartbeat is back"));
+    }
     synchronized (account) {
       Lease lease = lease(account);
       lease.admittingMicros += reserveMicros;
@@ -133,6 +138,11 @@ final class TeamSharing implements Sharing {
     }
     return new BudgetDecision.Denied(BudgetDecision.Reason.SESSION_CAP, spentMicros >= capMicros ? BlockMessages.cap(account.id, spentMicros, capMicros)
         : BlockMessages.cannotAfford(account.id, spentMicros, capMicros, minimumMicros), standing);
+  }
+
+  @Override
+  public String fenced() {
+    return leases.lapsed() ? BlockMessages.fenced(leases.sinceHeartbeat().toSeconds()) : null;
   }
 
   @Override
@@ -320,6 +330,21 @@ final class TeamSharing implements Sharing {
       return budgets.dailyMessage(lease.dayCommittedMicros);
     }
     return BlockMessages.cap(account.id, account.committedMicros(), account.capOr(budgets.defaultCapMicros()));
+  }
+
+  /**
+   * The heartbeat lapsed past the point where the other instances may reap this one: every stream in flight here stops
+   * now, before this instance talks to the database again (its leases stay as they are: if they were not reaped, the
+   * streams' settlements give them back).
+   */
+  private void fence() {
+    List<Reservation> live = new ArrayList<>(books.live());
+    SpendService.DECISIONS.warnf("TEAM instance %s: no heartbeat for %d s; stopping its %d stream(s) in flight before it reaches the team ledger again",
+        leases.instanceId(), leases.sinceHeartbeat().toSeconds(), live.size());
+    String message = BlockMessages.fenced(leases.sinceHeartbeat().toSeconds());
+    for (Reservation r : live) {
+      r.requestCutOff(message);
+    }
   }
 
   /** This instance was taken for dead and its leases returned; it starts again with none. */

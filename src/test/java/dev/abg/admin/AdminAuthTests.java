@@ -17,7 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.specification.RequestSpecification;
 
-/** With {@code admin_token} set: every /abg call needs the bearer token; /q and the proxy routes never do. */
+/** With {@code admin_token} set: every /abg and /q call needs the token; the proxy routes never do. */
 @QuarkusTest
 @TestProfile(AdminTokenProfile.class)
 class AdminAuthTests {
@@ -77,9 +77,21 @@ class AdminAuthTests {
   }
 
   @Test
-  void shouldKeepOpenApiAndSwaggerUiReachableWithoutToken() {
-    given().get("/q/openapi").then().statusCode(200).body(containsString("operationId: createSession"));
-    given().get("/q/swagger-ui/").then().statusCode(200);
+  void shouldPutMetricsOpenApiAndSwaggerUiBehindTheToken() {
+    for (String path : List.of("/q/metrics", "/q/openapi", "/q/swagger-ui/", "/q/swagger-ui/index.html", "/q/no-such-page")) {
+      given().get(path).then().statusCode(401).contentType("application/problem+json")
+          .header("WWW-Authenticate", containsString("Basic realm=\"abg\""))
+          .body("type", equalTo("urn:abg:problem:unauthorized"))
+          .body("detail", containsString("no Authorization header"));
+      given().header("Authorization", "Bearer wrong-token-of-some-length").get(path).then().statusCode(401)
+          .body("detail", containsString("the token was wrong"));
+    }
+    String bearer = "Bearer " + AdminTokenProfile.TOKEN;
+    given().header("Authorization", bearer).get("/q/openapi").then().statusCode(200).body(containsString("operationId: createSession"));
+    given().header("Authorization", bearer).get("/q/metrics").then().statusCode(200).body(containsString("abg_today_spent_usd"));
+    // a browser opening Swagger UI answers the Basic challenge: any user name, the token as the password
+    given().auth().preemptive().basic("me", AdminTokenProfile.TOKEN).get("/q/swagger-ui/").then().statusCode(200);
+    given().auth().preemptive().basic("me", "wrong-password-of-some-length").get("/q/swagger-ui/").then().statusCode(401);
   }
 
   @Test

@@ -21,7 +21,8 @@ import io.restassured.response.Response;
 
 /**
  * Team mode when the shared ledger cannot decide (here its lease function is gone for a moment): the agent gets a clear
- * 503 in its provider's shape, nothing goes upstream, and the next request after the database is back passes.
+ * 503 in its provider's shape, nothing goes upstream, and the next request after the database is back passes. The admin
+ * API answers a 503 problem+json while it cannot read the ledger (here its sessions table is gone for a moment).
  */
 @QuarkusTest
 @TestProfile(PostgresProfile.WithAdminToken.class)
@@ -61,5 +62,27 @@ class TeamLedgerDownPostgresTests {
     }
     proxied(id).then().statusCode(200);
     assertEquals(upstreamBefore + 1, FakeAnthropic.MESSAGES.get());
+  }
+
+  @Test
+  void shouldAnswer503ProblemJsonFromTheAdminApiWhileTheSharedLedgerIsDown() throws Exception {
+    String id = AdminApi.uniqueId("admin-down");
+    proxied(id).then().statusCode(200);
+    String auth = "Bearer " + AdminTokenProfile.TOKEN;
+    sql("ALTER TABLE sessions RENAME TO sessions_away");
+    try {
+      for (String path : new String[] {"/abg/sessions", "/abg/sessions/" + id, "/abg/status"}) {
+        given().header("Authorization", auth).get(path).then().statusCode(503)
+            .contentType("application/problem+json")
+            .header("Retry-After", "5")
+            .body("type", equalTo("urn:abg:problem:ledger-unavailable"))
+            .body("status", equalTo(503))
+            .body("detail", containsString("PostgreSQL is down or out of reach"))
+            .body("instance", equalTo(path));
+      }
+    } finally {
+      sql("ALTER TABLE sessions_away RENAME TO sessions");
+    }
+    given().header("Authorization", auth).get("/abg/sessions/" + id).then().statusCode(200).body("id", equalTo(id));
   }
 }

@@ -76,6 +76,19 @@ class AbgCommandIT {
   }
 
   @Test
+  void shouldShowControlCharactersOfLabelsAndIdsEscapedNeverRaw() {
+    // a label that would clear the screen, set the window title and ring the bell if printed as it is
+    admin.createSession("esc-1", "2", "\u001b[2J\u001b]0;owned\u0007Fix\nlogin\u202e");
+    AbgScript.Result table = cli.run("sessions");
+    assertEquals(0, table.exitCode(), table.toString());
+    assertTrue(table.stdout().chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == 0x202e), "no raw control character: " + table);
+    assertLine(table.stdout(), "esc-1\\s+active\\s+.*\\Q\\x1b[2J\\x1b]0;owned\\x07Fix\\nlogin\\u202e\\E");
+    AbgScript.Result reset = cli.run("reset", "esc-1");
+    assertEquals(0, reset.exitCode(), reset.toString());
+    assertTrue(reset.stdout().startsWith("reset esc-1: $0.00 of $2.00 spent"), reset.toString());
+  }
+
+  @Test
   void shouldListEverySessionWithItsNumbersAndFilterByState() {
     admin.createSession("ls-1", "0.5", "Fix login");
     admin.createSession("ls-2", "0.04", null);

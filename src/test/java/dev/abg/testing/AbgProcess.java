@@ -186,6 +186,30 @@ public final class AbgProcess implements AutoCloseable {
   }
 
   /** Kills the proxy with SIGKILL, as a crash would. */
+  /** Freezes the process (SIGSTOP), as a long GC pause, a frozen VM or a closed laptop lid would. */
+  public void pause() {
+    signal("STOP");
+  }
+
+  /** Lets a paused process run on (SIGCONT). */
+  public void resume() {
+    signal("CONT");
+  }
+
+  private void signal(String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public void kill() {
     process.destroyForcibly();
     try {

@@ -44,6 +44,17 @@ public final class TeamLeases implements AutoCloseable {
   public static final Duration HEARTBEAT = Duration.ofSeconds(1);
   /** An instance whose heartbeat is older than this is dead: its leases go back to their sessions. */
   public static final Duration EXPIRY = Duration.ofSeconds(5);
+  /**
+   * Past this without a heartbeat of its own, an instance is fenced: its streams stop and it admits nothing until its next
+   * heartbeat. One heartbeat before the expiry, so that it is fenced whenever the others may have reaped it (its last
+   * heartbeat began here before the database stamped it).
+   */
+  public static final Duration FENCE_AFTER = EXPIRY.minus(HEARTBEAT);
+
+  /** When the last heartbeat that reached the database began: monotonic, and by the wall clock (which a suspended machine's monotonic clock misses). */
+  private volatile long beatNanos = System.nanoTime();
+  private volatile long beatWallMillis = System.currentTimeMillis();
+  private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
 
   private final DataSource dataSource;
   private final String instanceId;
@@ -68,9 +79,25 @@ public final class TeamLeases implements AutoCloseable {
     return instanceId;
   }
 
-  /** Starts the heartbeat; {@code lost} runs when this instance finds itself reaped (it then holds no lease any more). */
-  public void start(Runnable refresh, Runnable lost) {
-    heartbeat.scheduleWithFixedDelay(() -> beat(refresh, lost), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+  /**
+   * Starts the heartbeat. {@code fence} runs when a heartbeat finds the last one more than {@link #FENCE_AFTER} ago (a
+   * pause, the database out of reach), before it talks to the database; {@code lost} runs when this instance finds itself
+   * reaped (it then holds no lease any more), before it registers again.
+   */
+  public void start(Runnable refresh, Runnable fence, Runnable lost) {
+    heartbeat.scheduleWithFixedDelay(() -> beat(refresh, fence, lost), HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** How long since the last heartbeat that reached the database began (the longer of the monotonic and the wall clock's count). */
+  public Duration sinceHeartbeat() {
+    long nanos = System.nanoTime() - beatNanos;
+    long wallMillis = System.currentTimeMillis() - beatWallMillis;
+    return Duration.ofMillis(Math.max(nanos / 1_000_000, wallMillis));
+  }
+
+  /** Whether this instance is fenced now: no heartbeat for longer than {@link #FENCE_AFTER}. */
+  public boolean lapsed() {
+    return sinceHeartbeat().compareTo(FENCE_AFTER) > 0;
   }
 
   /**
@@ -124,16 +151,26 @@ public final class TeamLeases implements AutoCloseable {
   }
 
   private void register() {
+    long nanos = System.nanoTime();
+    long wall = System.currentTimeMillis();
     try (Connection c = dataSource.getConnection();
          PreparedStatement ps = c.prepareStatement("INSERT INTO instances (id) VALUES (?) ON CONFLICT (id) DO UPDATE SET heartbeat_at = now()")) {
       ps.setString(1, instanceId);
       ps.executeUpdate();
+      beatNanos = nanos;
+      beatWallMillis = wall;
     } catch (SQLException e) {
       throw new IllegalStateException("cannot register this instance in the team ledger: " + e.getMessage(), e);
     }
   }
 
-  private void beat(Runnable refresh, Runnable lost) {
+  private void beat(Runnable refresh, Runnable fence, Runnable lost) {
+    if (lapsed()) {
+      // first stop what runs on leases that may be the others' by now, then talk to the database
+      fence.run();
+    }
+    long nanos = System.nanoTime();
+    long wall = System.currentTimeMillis();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
       boolean alive;
@@ -142,19 +179,45 @@ public final class TeamLeases implements AutoCloseable {
         alive = ps.executeUpdate() == 1;
       }
       if (!alive) {
-        // reaped while alive (a pause longer than the expiry): the leases are gone; start again with none
+        // reaped while alive (a pause longer than the expiry): the leases are gone; drop them, then start again with none
         Log.warnf("[abg] TEAM instance %s missed its heartbeat for more than %d s; its leases were returned. Registering again.", instanceId,
             EXPIRY.toSeconds());
-        register();
         lost.run();
+        register();
+      } else {
+        beatNanos = nanos;
+        beatWallMillis = wall;
       }
       long returned = reapDead(c);
       if (returned > 0) {
         Log.infof("[abg] TEAM returned %s of leases held by dead instance(s) to their sessions", Money.format(returned, 4));
       }
-      refresh.run();
     } catch (RuntimeException | SQLException e) {
       Log.warnf("[abg] TEAM heartbeat failed: %s", e.getMessage());
+    }
+    refreshAside(refresh);
+  }
+
+  /**
+   * The refresh of the books reads every session: on a thread of the calls, one at a time, so that however long it takes
+   * it never delays the next heartbeat (a late heartbeat fences this instance, and past the expiry gets it reaped).
+   */
+  private void refreshAside(Runnable refresh) {
+    if (!refreshing.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      calls.execute(() -> {
+        try {
+          refresh.run();
+        } catch (RuntimeException e) {
+          Log.warnf("[abg] TEAM refresh from the team ledger failed: %s", e.getMessage());
+        } finally {
+          refreshing.set(false);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      refreshing.set(false);   // closing
     }
   }
 
