@@ -446,6 +446,14 @@ def new_session_body(sid, cap, label):
 def urlencode(text):
     print(urllib.parse.quote(text, safe=""))
 
+def mtok(v):
+    """A price in $/MTok as the price pages write it: at least two decimals (4.00, 0.125)."""
+    if v is None:
+        return "-"
+    if abs(v * 100 - round(v * 100)) < 1e-9:
+        return "%.2f" % v
+    return ("%.6f" % v).rstrip("0")
+
 def prices(path):
     p = load(path)
     src = p.get("sources") or {}
@@ -458,8 +466,7 @@ def prices(path):
             print("  last read failed: " + src["pricing_file_problem"])
     if src.get("config_overrides"):
         print("config pricing overrides: %d" % src["config_overrides"])
-    def price(v):
-        return "-" if v is None else ("%s" % v)
+    price = mtok
     rows = []
     for m in p.get("models") or []:
         tier = m.get("tier")
@@ -475,15 +482,15 @@ def price_check(path):
     pr = c.get("prices") or {}
     how = "exactly" if not c.get("fallback") else "by the unknown-model rule (%s)" % c.get("reason")
     print("%s (%s) is priced as %s, %s, in price table %s" % (c.get("model"), c.get("provider"), c.get("priced_as"), how, c.get("price_version")))
-    parts = ["input %s" % pr.get("input"), "output %s" % pr.get("output")]
+    parts = ["input %s" % mtok(pr.get("input")), "output %s" % mtok(pr.get("output"))]
     for key, label in (("cache_write_5m", "5m write"), ("cache_write_1h", "1h write"), ("cache_read", "cache read"),
                        ("cached_input", "cached input"), ("cache_write", "cache write")):
         if pr.get(key) is not None:
-            parts.append("%s %s" % (label, pr[key]))
+            parts.append("%s %s" % (label, mtok(pr[key])))
     print("  " + ", ".join(parts) + " per MTok")
     tier = pr.get("tier")
     if tier:
-        print("  above %d prompt tokens the whole request: input %s, output %s" % (tier["threshold_tokens"], tier.get("input"), tier.get("output")))
+        print("  above %d prompt tokens the whole request: input %s, output %s" % (tier["threshold_tokens"], mtok(tier.get("input")), mtok(tier.get("output"))))
     if pr.get("variants"):
         print("  variants a response can select: " + ", ".join(pr["variants"]))
 
