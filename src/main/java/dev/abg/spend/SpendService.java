@@ -448,10 +448,6 @@ public class SpendService {
     return budgets.current();
   }
 
-  public String priceVersion() {
-    return prices.table().version();
-  }
-
   /** The price table in force. */
   public dev.abg.spend.price.PriceTable prices() {
     return prices.table();

@@ -148,11 +148,7 @@ final class JournalCodec {
     Usage.Dimensions d = u.dimensions();
     if (!d.equals(Usage.Dimensions.STANDARD)) {
       g.writeObjectFieldStart("dimensions");
-      g.writeStringField("speed", d.speed());
-      g.writeStringField("inference_geo", d.inferenceGeo());
-      g.writeStringField("service_tier", d.serviceTier());
-      g.writeNumberField("web_search_requests", d.webSearches());
-      g.writeNumberField("web_fetch_requests", d.webFetches());
+      JsonlLine.dimensions(g, d);
       g.writeEndObject();
     }
   }

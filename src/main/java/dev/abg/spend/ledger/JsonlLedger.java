@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Set;
 
@@ -25,17 +23,7 @@ public final class JsonlLedger implements AutoCloseable {
 
   public JsonlLedger(Path path) throws IOException {
     this.path = path;
-    Path dir = path.toAbsolutePath().getParent();
-    if (dir != null) {
-      Files.createDirectories(dir);
-    }
-    if (!Files.exists(path)) {
-      try {
-        Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(path);
-      }
-    }
+    OwnerOnlyFile.create(path, false);
     this.channel = FileChannel.open(path, Set.of(StandardOpenOption.WRITE, StandardOpenOption.READ));
     repairTornTail();
     channel.position(channel.size());

@@ -71,12 +71,7 @@ public final class JsonlLine {
       g.writeStringField("request_id", row.requestId());
       g.writeStringField("priced_as", row.pricedAs());
       g.writeBooleanField("price_fallback", row.priceFallback());
-      Usage.Dimensions d = row.usage().dimensions();
-      g.writeStringField("speed", d.speed());
-      g.writeStringField("inference_geo", d.inferenceGeo());
-      g.writeStringField("service_tier", d.serviceTier());
-      g.writeNumberField("web_search_requests", d.webSearches());
-      g.writeNumberField("web_fetch_requests", d.webFetches());
+      dimensions(g, row.usage().dimensions());
       g.writeNumberField("ledger_id", row.id());
       if (repriced != null) {
         g.writeNumberField("repriced_cost_usd", usd(repriced.costMicros()));
@@ -88,6 +83,15 @@ public final class JsonlLine {
       throw new UncheckedIOException(e);
     }
     return out.toString();
+  }
+
+  /** The price dimensions' fields, as the ledger's columns name them (the journal writes them the same way). */
+  static void dimensions(JsonGenerator g, Usage.Dimensions d) throws IOException {
+    g.writeStringField("speed", d.speed());
+    g.writeStringField("inference_geo", d.inferenceGeo());
+    g.writeStringField("service_tier", d.serviceTier());
+    g.writeNumberField("web_search_requests", d.webSearches());
+    g.writeNumberField("web_fetch_requests", d.webFetches());
   }
 
   private static BigDecimal usd(long micros) {

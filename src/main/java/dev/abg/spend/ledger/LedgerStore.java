@@ -2,10 +2,8 @@ package dev.abg.spend.ledger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -160,27 +158,12 @@ public class LedgerStore {
   /** The database file and its directory are created readable by the owner only; SQLite gives its WAL the same mode. */
   static void createOwnerOnly(Path file) {
     try {
-      Path dir = file.toAbsolutePath().getParent();
-      if (dir != null && !Files.isDirectory(dir)) {
-        try {
-          Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (UnsupportedOperationException e) {
-          Files.createDirectories(dir);
-        }
-      }
-      if (!Files.exists(file)) {
-        try {
-          Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-          Files.createFile(file);
-        } catch (FileAlreadyExistsException ignored) {
-          // created by someone else meanwhile: fine
-        }
-      }
+      OwnerOnlyFile.create(file, true);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the ledger database " + file + ": " + e.getMessage(), e);
     }
   }
+
 
 
   /** Every session as stored. */

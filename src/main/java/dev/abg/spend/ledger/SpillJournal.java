@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -46,17 +44,7 @@ final class SpillJournal implements AutoCloseable {
   /** Opens (or creates, owner-only) the journal and reads the entries it holds. */
   SpillJournal(Path path) throws IOException {
     this.path = path;
-    Path dir = path.toAbsolutePath().getParent();
-    if (dir != null) {
-      Files.createDirectories(dir);
-    }
-    if (!Files.exists(path)) {
-      try {
-        Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException e) {
-        Files.createFile(path);
-      }
-    }
+    OwnerOnlyFile.create(path, false);
     this.channel = FileChannel.open(path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
     read();
     if (id == null) {

@@ -84,14 +84,12 @@ public final class LiteLlmPriceMap {
       if (props.isEmpty()) {
         continue;
       }
-      Map<String, String> together = new LinkedHashMap<>(taken);
-      together.putAll(props);
       java.util.Optional<String> why = base.refusal(props);
       if (why.isPresent()) {
         refused.add(key + ": " + why.get());
         continue;
       }
-      taken = together;
+      taken.putAll(props);
       models++;
     }
     return new Rows(java.util.Collections.unmodifiableMap(taken), models, List.copyOf(refused));
